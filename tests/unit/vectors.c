@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* Shared helpers for the Criterion suites (see vs_test.h). */
 #include "vs_test.h"
 
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 uint8_t *vs_hex(const char *hex, size_t *len)
 {
@@ -186,4 +188,174 @@ int vs_pcap_foreach(const char *path, vs_pcap_cb cb, void *ctx)
     }
     free(f);
     return (int)frame;
+}
+
+static long find_in_ip(const uint8_t *d, size_t n, size_t off, enum vs_tp_kind kind,
+                       unsigned port, size_t *plen, int depth)
+{
+    if (depth > 3 || off >= n)
+        return -1;
+    unsigned ver = d[off] >> 4;
+    size_t l4 = 0, end = n;
+    unsigned proto;
+    if (ver == 4) {
+        if (off + 20 > n)
+            return -1;
+        size_t ihl = (size_t)(d[off] & 0x0F) * 4;
+        size_t tot = (size_t)(d[off + 2] << 8 | d[off + 3]);
+        proto = d[off + 9];
+        if (off + tot < end)
+            end = off + tot;
+        if ((d[off + 6] & 0x1F) || d[off + 7]) /* non-first fragment */
+            return -1;
+        l4 = off + ihl;
+    } else if (ver == 6) {
+        if (off + 40 > n)
+            return -1;
+        size_t pl = (size_t)(d[off + 4] << 8 | d[off + 5]);
+        proto = d[off + 6];
+        if (off + 40 + pl < end)
+            end = off + 40 + pl;
+        l4 = off + 40;
+    } else {
+        return -1;
+    }
+    if (l4 > end)
+        return -1;
+    if (kind == VS_TP_IP_PROTO && proto == port) {
+        *plen = end - l4;
+        return (long)l4;
+    }
+    if (proto == 17 && l4 + 8 <= end) {
+        unsigned sp = (unsigned)(d[l4] << 8 | d[l4 + 1]), dp = (unsigned)(d[l4 + 2] << 8 | d[l4 + 3]);
+        if (kind == VS_TP_UDP_PORT && (sp == port || dp == port)) {
+            *plen = end - l4 - 8;
+            return (long)(l4 + 8);
+        }
+        if (kind == VS_TP_IP_PROTO && port == 50 && (sp == 4500 || dp == 4500) &&
+            end - l4 - 8 > 4 && (d[l4 + 8] | d[l4 + 9] | d[l4 + 10] | d[l4 + 11]) != 0) {
+            *plen = end - l4 - 8; /* ESP in UDP */
+            return (long)(l4 + 8);
+        }
+    }
+    if (proto == 47 && l4 + 4 <= end) {
+        unsigned flags = d[l4], gp = (unsigned)(d[l4 + 2] << 8 | d[l4 + 3]);
+        size_t h = 4 + ((flags & 0x80) ? 4 : 0) + ((flags & 0x20) ? 4 : 0) + ((flags & 0x10) ? 4 : 0);
+        if (l4 + h > end)
+            return -1;
+        if (kind == VS_TP_GRE_PROTO && gp == port) {
+            *plen = end - l4 - h;
+            return (long)(l4 + h);
+        }
+        if (gp == 0x0800 || gp == 0x86DD)
+            return find_in_ip(d, end, l4 + h, kind, port, plen, depth + 1);
+    }
+    return -1;
+}
+
+long vs_test_find_payload(int linktype, const uint8_t *d, size_t n, enum vs_tp_kind kind,
+                          unsigned port, size_t *plen)
+{
+    size_t off;
+    unsigned et;
+    switch (linktype) {
+    case 1: /* Ethernet */
+        if (n < 14)
+            return -1;
+        et = (unsigned)(d[12] << 8 | d[13]);
+        off = 14;
+        while ((et == 0x8100 || et == 0x88A8) && off + 4 <= n) {
+            et = (unsigned)(d[off + 2] << 8 | d[off + 3]);
+            off += 4;
+        }
+        if (et != 0x0800 && et != 0x86DD)
+            return -1;
+        break;
+    case 0: /* BSD loopback */
+    case 108:
+        off = 4;
+        break;
+    case 113: /* Linux cooked */
+        off = 16;
+        break;
+    case 276:
+        off = 20;
+        break;
+    case 101: /* raw IP */
+    case 228:
+    case 229:
+        off = 0;
+        break;
+    default:
+        return -1;
+    }
+    return find_in_ip(d, n, off, kind, port, plen, 0);
+}
+
+char **vs_tshark_fields(const char *capture, const char *extra, const char *const *fields)
+{
+    if (system("command -v tshark >/dev/null 2>&1") != 0)
+        return NULL;
+    char cmd[8192];
+    int k = snprintf(cmd, sizeof cmd, "TZ=UTC tshark -n -r '%s' %s -T fields -E separator='|' -E occurrence=a -E aggregator=, ",
+                     capture, extra ? extra : "");
+    for (size_t i = 0; fields[i] && k < (int)sizeof cmd - 200; i++)
+        k += snprintf(cmd + k, sizeof cmd - (size_t)k, " -e %s", fields[i]);
+    snprintf(cmd + k, sizeof cmd - (size_t)k, " 2>/dev/null");
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "cannot run tshark");
+    size_t cap = 64, n = 0;
+    char **lines = calloc(cap, sizeof *lines);
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t r;
+    while ((r = getline(&line, &lcap, p)) >= 0) {
+        while (r > 0 && (line[r - 1] == '\n' || line[r - 1] == '\r'))
+            line[--r] = 0;
+        if (n + 1 >= cap)
+            lines = realloc(lines, (cap *= 2) * sizeof *lines);
+        lines[n++] = strdup(line);
+    }
+    lines[n] = NULL;
+    free(line);
+    int st = pclose(p);
+    cr_assert_eq(st, 0, "tshark failed: %s", cmd);
+    return lines;
+}
+
+void vs_lines_free(char **lines)
+{
+    if (!lines)
+        return;
+    for (size_t i = 0; lines[i]; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+int vs_split(char *line, char **out, int max)
+{
+    int n = 0;
+    char *s = line;
+    while (n < max) {
+        out[n++] = s;
+        char *bar = strchr(s, '|');
+        if (!bar)
+            break;
+        *bar = 0;
+        s = bar + 1;
+    }
+    return n;
+}
+
+const char *vs_shared_capture(const char *name)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", VS_SHARED_CAPTURES, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cr_skip_test("../shared/captures is absent (%s): skipped, as on a user's machine", path);
+        return NULL;
+    }
+    fclose(f);
+    return path;
 }

@@ -47,3 +47,29 @@ typedef void (*vs_pcap_cb)(void *ctx, int linktype, unsigned frame, const uint8_
 int vs_pcap_foreach(const char *path, vs_pcap_cb cb, void *ctx);
 
 #endif
+
+/* Minimal, independent decapsulation for tests (not the core's: tests must
+ * not trust the code under test to find their input). From a frame, find the
+ * first payload of the wanted kind: returns its offset inside data and sets
+ * *plen, or returns -1.
+ *   VS_TP_UDP_PORT   UDP payload where either port equals port
+ *                    (for 4500 the 4-byte non-ESP marker is kept)
+ *   VS_TP_GRE_PROTO  GRE payload whose protocol type equals port
+ *   VS_TP_IP_PROTO   IP payload whose protocol number equals port (50 = ESP)
+ * The outermost match is returned; GRE is followed one level into IPv4. */
+enum vs_tp_kind { VS_TP_UDP_PORT, VS_TP_GRE_PROTO, VS_TP_IP_PROTO };
+long vs_test_find_payload(int linktype, const uint8_t *data, size_t caplen, enum vs_tp_kind kind,
+                          unsigned port, size_t *plen);
+
+/* Run tshark -r capture -T fields -E separator=| -e f1 -e f2 ... plus extra
+ * arguments (may be NULL) and return the output lines (one per frame, in
+ * frame order) as a NULL-terminated malloc'd array; NULL when tshark is not
+ * installed. Free with vs_lines_free. Runs with TZ=UTC and -n. */
+char **vs_tshark_fields(const char *capture, const char *extra_args, const char *const *fields);
+void vs_lines_free(char **lines);
+/* Split a line on '|' into at most max fields (modifies the line). */
+int vs_split(char *line, char **out, int max);
+
+/* Path of a capture in ../shared/captures, or NULL (and a skip) when that
+ * folder is absent, as on a user's machine. */
+const char *vs_shared_capture(const char *name);

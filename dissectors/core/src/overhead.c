@@ -1,5 +1,6 @@
 /* Encapsulation overhead arithmetic (see overhead.h for the RFC references). */
 #include "vpnscope/overhead.h"
+#include "vpnscope/catalogue.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -273,3 +274,21 @@ int vs_plan_parse(const char *encap, const char *transform, vs_encap_plan *p, ch
         return err_word(err, errlen, "ESP needs a cipher or an integrity algorithm", transform ? transform : "");
     return 0;
 }
+
+/* Value tables for the catalogue (overhead.def). */
+const vs_val vs_vals_overhead_type[] = {
+    VS_V(VS_TUN_UNKNOWN, "unknown"),
+    VS_V(VS_TUN_PLAIN_GRE, "plain GRE"),
+    VS_V(VS_TUN_MGRE, "mGRE (DMVPN, no IPsec)"),
+    VS_V(VS_TUN_GRE_IPSEC_TUNNEL, "GRE over IPsec, tunnel mode"),
+    VS_V(VS_TUN_GRE_IPSEC_TRANSPORT, "GRE over IPsec, transport mode"),
+    VS_V(VS_TUN_IPSEC_TUNNEL, "IPsec tunnel without GRE (crypto map / S-VTI)"),
+    VS_V(VS_TUN_GETVPN, "GETVPN (tunnel mode, header preservation)"),
+    VS_V(VS_TUN_IPSEC_TRANSPORT, "IPsec transport without GRE"),
+    VS_VEND};
+
+const vs_val vs_vals_overhead_exact[] = {
+    VS_V(0, "estimated from the transform (not decrypted)"),
+    VS_V(1, "exact (decrypted)"),
+    VS_V(2, "partial (encrypted part not split)"),
+    VS_VEND};

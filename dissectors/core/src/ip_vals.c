@@ -290,3 +290,7 @@ const vs_val vs_vals_sll_pkttype[] = {
     VS_V(0, "Unicast to us"), VS_V(1, "Broadcast"), VS_V(2, "Multicast"),
     VS_V(3, "Unicast to another host"), VS_V(4, "Sent by us"), VS_VEND,
 };
+
+/* Generated verdicts (checksum / padding good, is a fragment). */
+const vs_val vs_vals_net_good_bad[] = {VS_V(0, "Bad"), VS_V(1, "Good"), VS_VEND};
+const vs_val vs_vals_net_yes_no[] = {VS_V(0, "No"), VS_V(1, "Yes"), VS_VEND};

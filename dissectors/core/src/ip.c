@@ -180,6 +180,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         vs_cur_fail(c, h.status);
         vs_report_status(t, &h, VS_P_IP_TRUNCATED, VS_P_IP_MALFORMED);
         c->pos = c->cap;
+        out->payload_cur = h;
         return c->status;
     }
     out->version = vihl >> 4;
@@ -385,6 +386,7 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         vs_cur_fail(c, h.status);
         vs_report_status(t, &h, VS_P_IPV6_TRUNCATED, VS_P_IPV6_MALFORMED);
         c->pos = c->cap;
+        out->payload_cur = h;
         return c->status;
     }
     out->version = (uint8_t)(w0 >> 28);

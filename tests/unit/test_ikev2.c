@@ -757,3 +757,405 @@ Test(ikev2, ike_auth_response_body_auth_eap_cp)
 }
 
 Test(ikev2, ike_auth_response_body_truncations) { truncations_body(v_auth_resp_body, VS_IKEV2_PL_IDR); }
+
+/* ---------------------------------------------------------------------- */
+/* Contradictory lengths: MALFORMED */
+
+static void expect_malformed(uint8_t *b, size_t n, bool exact, vs_problem_id p)
+{
+    fixture *f = run_msg_bytes(b, n, exact);
+    cr_assert_eq(f->st, VS_MALFORMED, "status %s, want malformed", vs_status_name(f->st));
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_MALFORMED), "malformed reported");
+    if (p != VS_P__COUNT)
+        cr_assert(vs_has_problem(T(f), p), "problem %s reported", vs_problems[p].name);
+    done(f);
+}
+
+Test(ikev2_malformed, header_length_below_28)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 27, 20, -1);
+    expect_malformed(b, n, false, VS_P_IKEV2_HDR_LENGTH);
+}
+
+Test(ikev2_malformed, header_length_beyond_udp_payload)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 27, 60, -1); /* 60 > the 52 bytes the PDU has */
+    expect_malformed(b, n, true, VS_P__COUNT);
+    /* Without a known PDU length the same bytes are a cut capture. */
+    b = patched(v_sa_init_cookie, &n, 27, 60, -1);
+    fixture *f = run_msg_bytes(b, n, false);
+    cr_assert_eq(f->st, VS_TRUNCATED);
+    done(f);
+}
+
+Test(ikev2_malformed, payload_length_beyond_message)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 31, 0x20, -1); /* N length 32 > 24 left */
+    expect_malformed(b, n, true, VS_P__COUNT);
+}
+
+Test(ikev2_malformed, payload_length_below_header)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 31, 2, -1);
+    expect_malformed(b, n, true, VS_P_IKEV2_PAYLOAD_SHORT);
+}
+
+Test(ikev2_malformed, payload_length_below_type_minimum)
+{
+    /* A Notify of 6 bytes cannot hold its 4-byte fixed part. */
+    size_t n;
+    uint8_t *b = patched(v_sa_init_invalid_ke, &n, 27, 34, 31, 6, -1);
+    fixture *f = run_msg_bytes(b, n, false);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_PAYLOAD_SHORT));
+    done(f);
+}
+
+Test(ikev2_malformed, proposal_length_beyond_sa)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_req, &n, 71, 0x30, -1); /* proposal 2: 48 > 44 */
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    /* The SA payload's own length still delimits it: the chain goes on. */
+    ASSERT_ITEM(f, IKEV2_KE_GROUP, 0, 31, 116, 2);
+    cr_assert_eq(f->m.n_payloads, 6);
+    cr_assert_eq(vs_count(T(f), VS_F_IKEV2_N_TYPE), 2);
+    const vs_problem_rec *pr = NULL;
+    for (size_t i = 0; i < T(f)->n_problems; i++)
+        if (T(f)->problems[i].problem == VS_P_IKEV2_MALFORMED)
+            pr = &T(f)->problems[i];
+    cr_assert_not_null(pr);
+    cr_assert_eq(vs_count(T(f), VS_F_IKEV2_TRANSFORM), 3, "no transform of the broken proposal");
+    done(f);
+}
+
+Test(ikev2_malformed, transform_length_beyond_proposal)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_req, &n, 63, 0x10, -1);
+    expect_malformed(b, n, true, VS_P__COUNT);
+}
+
+Test(ikev2_malformed, transform_length_below_minimum)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_req, &n, 63, 4, -1);
+    expect_malformed(b, n, true, VS_P_IKEV2_PAYLOAD_SHORT);
+}
+
+Test(ikev2_malformed, attribute_tlv_length_beyond_transform)
+{
+    size_t n;
+    /* Key Length turned into a TLV attribute claiming 256 bytes. */
+    uint8_t *b = patched(v_sa_init_req, &n, 48, 0x00, 50, 0x01, 51, 0x00, -1);
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_SA_ATTR_FORMAT));
+    done(f);
+}
+
+Test(ikev2_malformed, notify_spi_size_beyond_payload)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 33, 32, -1);
+    expect_malformed(b, n, true, VS_P__COUNT);
+}
+
+Test(ikev2_malformed, ts_selector_length_contradicts_type)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_child_body, &n);
+    b[87] = 20; /* TSi selector: 20 bytes for an IPv4 range of 16 */
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 41, &tt.t, NULL), VS_MALFORMED);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_TS_LENGTH));
+    cr_assert_eq(vs_count(&tt.t, VS_F_IKEV2_PAYLOAD), 5, "TSr still decoded");
+    free(b);
+}
+
+Test(ikev2_malformed, eap_length_contradicts_payload)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_auth_resp_body, &n);
+    b[59] = 9;
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 36, &tt.t, NULL), VS_MALFORMED);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_EAP_LENGTH));
+    free(b);
+}
+
+static void delete_count(uint8_t num, vs_status want)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_info_delete_body, &n);
+    b[7] = num;
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 42, &tt.t, NULL), want, "num %u", num);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_DELETE_COUNT));
+    free(b);
+}
+
+Test(ikev2_malformed, delete_count_contradicts_length)
+{
+    delete_count(3, VS_MALFORMED); /* 12 bytes of SPIs announced, 8 present */
+    delete_count(1, VS_MALFORMED); /* 4 announced, 8 present */
+}
+
+Test(ikev2_malformed, delete_empty_spi_with_huge_count)
+{
+    /* SPI size 0 and 65535 SPIs: nothing to read, no loop over empty SPIs. */
+    size_t n;
+    uint8_t *b = vs_hex(v_info_delete_body, &n);
+    b[22] = 0xff;
+    b[23] = 0xff;
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 42, &tt.t, NULL), VS_OK);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_DELETE_COUNT));
+    cr_assert_eq(vs_count(&tt.t, VS_F_IKEV2_D_SPI), 2);
+    free(b);
+}
+
+Test(ikev2_malformed, cp_attribute_length_beyond_payload)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_auth_req_body, &n);
+    b[49] = 9; /* APPLICATION_VERSION claims 9 bytes, 8 present */
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 35, NULL, NULL), VS_MALFORMED);
+    free(b);
+}
+
+Test(ikev2_malformed, next_payload_announced_but_message_ends)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 28, 43, -1); /* N says a VID follows */
+    expect_malformed(b, n, false, VS_P_IKEV2_CHAIN_CUT);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Semantic problems: reported, status unchanged */
+
+Test(ikev2_problems, unknown_payload_skipped)
+{
+    /* Header + a private-use payload 200 (not critical) with 4 bytes of data. */
+    fixture *f = run_msg("0102030405060708 0000000000000000 c8 20 22 08 00000000 00000024"
+                         "00 00 0008 deadbeef", true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_PAYLOAD_UNKNOWN));
+    cr_assert(!vs_has_problem(T(f), VS_P_IKEV2_PAYLOAD_UNKNOWN_CRITICAL));
+    ASSERT_ITEM(f, IKEV2_PAYLOAD, 0, 200, 28, 8);
+    ASSERT_ITEM(f, IKEV2_PL_DATA, 0, 4, 32, 4);
+    cr_assert_eq(f->m.payloads[0].type, 200);
+    cr_assert(!f->m.payloads[0].critical);
+    done(f);
+}
+
+Test(ikev2_problems, unknown_critical_payload)
+{
+    fixture *f = run_msg("0102030405060708 0000000000000000 c8 20 22 08 00000000 00000024"
+                         "00 80 0008 deadbeef", true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_PAYLOAD_UNKNOWN_CRITICAL));
+    ASSERT_ITEM(f, IKEV2_PL_CRITICAL, 0, 1, 29, 1);
+    cr_assert(f->m.payloads[0].critical);
+    done(f);
+}
+
+Test(ikev2_problems, reserved_bits_and_flags)
+{
+    size_t n;
+    /* reserved header flag 0x01, payload reserved bit 0x01 */
+    uint8_t *b = patched(v_sa_init_cookie, &n, 19, 0x21, 29, 0x01, -1);
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_FLAGS_RESERVED_SET));
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_RESERVED_NONZERO));
+    ASSERT_ITEM(f, IKEV2_FLAGS_RESERVED, 0, 1, 19, 1);
+    ASSERT_ITEM(f, IKEV2_PL_RESERVED, 0, 1, 29, 1);
+    done(f);
+}
+
+Test(ikev2_problems, bad_version_and_exchange)
+{
+    size_t n;
+    uint8_t *b = patched(v_sa_init_cookie, &n, 17, 0x10, 18, 33, -1);
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_BAD_VERSION));
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_EXCH_UNKNOWN));
+    cr_assert_eq(f->m.major, 1);
+    done(f);
+}
+
+Test(ikev2_problems, trailing_and_extra_data)
+{
+    /* Bytes after the message length (e.g. more UDP payload): a note. */
+    fixture *f = run_msg("0102030405060708 0000000000000000 29 20 22 20 00000000 00000026"
+                         "0000000a 00000011 0013 aabbccdd", true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_TRAILING_DATA));
+    ASSERT_ITEM(f, IKEV2, 0, 0, 0, 38);
+    done(f);
+    /* Bytes inside the message length after the last payload. */
+    f = run_msg("0102030405060708 0000000000000000 29 20 22 20 00000000 0000002a"
+                "0000000a 00000011 0013 aabbccdd", true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_EXTRA_DATA));
+    done(f);
+}
+
+Test(ikev2_problems, sk_not_last)
+{
+    /* SK followed by 4 more bytes inside the message length. */
+    size_t n;
+    uint8_t *b = vs_hex(v_ike_auth_sk, &n);
+    uint8_t *b2 = calloc(1, n + 4);
+    memcpy(b2, b, n);
+    free(b);
+    b2[27] = (uint8_t)(n + 4);
+    fixture *f = run_msg_bytes(b2, n + 4, true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_SK_NOT_LAST));
+    done(f);
+}
+
+Test(ikev2_problems, sa_structure)
+{
+    size_t n;
+    /* proposal 1 says "last" while proposal 2 follows; proposal 2 numbered 5;
+     * proposal 1 announces 4 transforms but has 3 */
+    uint8_t *b = patched(v_sa_init_req, &n, 32, 0, 72, 5, 39, 4, -1);
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_SA_LAST_SUBSTRUC));
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_SA_PROPOSAL_NUMBER));
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_SA_TRANSFORM_COUNT));
+    cr_assert_eq(f->m.n_proposals, 2);
+    done(f);
+}
+
+Test(ikev2_problems, spi_sizes)
+{
+    size_t n;
+    /* Delete ESP with 8-byte SPIs: one SPI of 8 bytes fits the length. */
+    uint8_t *b = vs_hex(v_info_delete_body, &n);
+    b[5] = 8;
+    b[7] = 1;
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_ikev2_msg m;
+    vs_ikev2_msg_init(&m);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 42, &tt.t, &m), VS_OK);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_DELETE_SPI_SIZE));
+    vs_assert_item(&tt.t, VS_F_IKEV2_D_SPI, 0, 0xc0ffee010badf00dull, 8, 8);
+    cr_assert_eq(m.spis[0].value, 0xc0ffee010badf00dull);
+    free(b);
+    /* ESP proposal with a 2-byte SPI (proposal length adjusted). */
+    b = vs_hex(v_child_body, &n);
+    b[22] = 2;
+    b[19] = 38; /* proposal length */
+    b[15] = 42; /* SA payload length */
+    uint8_t *b2 = malloc(n);
+    memcpy(b2, b, 26);
+    memcpy(b2 + 26, b + 28, n - 28);
+    vs_test_tree_init(&tt, b2);
+    vs_cur_init(&c, b2, n - 2, n - 2);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 41, &tt.t, NULL), VS_OK);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_SA_SPI_SIZE));
+    vs_assert_item(&tt.t, VS_F_IKEV2_PROP_SPI, 0, 0xc0ff, 24, 2);
+    free(b);
+    free(b2);
+}
+
+Test(ikev2_problems, nonce_size_and_ts_range)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_child_body, &n);
+    b[95] = 0xff; /* TSi start 10.0.1.255 ... */
+    b[99] = 0x00; /* ... end 10.0.1.0 */
+    vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 41, &tt.t, NULL), VS_OK);
+    cr_assert(vs_has_problem(&tt.t, VS_P_IKEV2_TS_RANGE));
+    free(b);
+    /* 8-byte nonce */
+    fixture *f = run_body("0000000c 0001020304050607", VS_IKEV2_PL_NONCE);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(T(f), VS_P_IKEV2_NONCE_SIZE));
+    done(f);
+    /* Opaque ports (start 65535, end 0) are not an inverted range. */
+    b = vs_hex(v_child_body, &n);
+    b[88] = 0xff, b[89] = 0xff, b[90] = 0, b[91] = 0;
+    vs_test_tree_init(&tt, b);
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode_payloads(&c, 41, &tt.t, NULL), VS_OK);
+    cr_assert(!vs_has_problem(&tt.t, VS_P_IKEV2_TS_RANGE));
+    free(b);
+}
+
+Test(ikev2_problems, capacity_overflow_is_counted)
+{
+    /* 70 Notify payloads: the typed result keeps 64 (and 32 notifies), the
+     * tree gets all of them, the totals count all. */
+    size_t n = 28 + 70 * 8;
+    uint8_t *b = calloc(1, n);
+    static const uint8_t hdr[] = {1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0x20, 37, 0x08};
+    memcpy(b, hdr, sizeof hdr);
+    b[26] = (uint8_t)(n >> 8);
+    b[27] = (uint8_t)n;
+    for (int i = 0; i < 70; i++) {
+        uint8_t *p = b + 28 + 8 * i;
+        p[0] = i < 69 ? 41 : 0;
+        p[3] = 8;
+        p[6] = 0x40; /* INITIAL_CONTACT */
+    }
+    fixture *f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert_eq(f->m.n_payloads, VS_IKEV2_MAX_PAYLOADS);
+    cr_assert_eq(f->m.n_payloads_total, 70);
+    cr_assert_eq(f->m.n_notifies, VS_IKEV2_MAX_NOTIFIES);
+    cr_assert_eq(f->m.n_notifies_total, 70);
+    cr_assert_eq(vs_count(T(f), VS_F_IKEV2_N_TYPE), 70);
+    done(f);
+}
+
+Test(ikev2_problems, tiny_tree_storage)
+{
+    /* A tree too small for the message: items stop, the decode does not. */
+    size_t n;
+    uint8_t *b = vs_hex(v_sa_init_req, &n);
+    vs_item items[10];
+    vs_problem_rec probs[2];
+    vs_tree t;
+    vs_tree_init(&t, b, items, 10, probs, 2);
+    vs_ikev2_msg m;
+    vs_cursor c;
+    vs_cur_init(&c, b, n, n);
+    cr_assert_eq(vs_ikev2_decode(&c, &t, &m), VS_OK);
+    cr_assert(t.overflow);
+    cr_assert_eq(m.n_payloads, 6);
+    cr_assert_eq(m.ke_group, 31);
+    free(b);
+}

@@ -488,8 +488,11 @@ static void dec_delete(ctx *x, vs_cursor *c)
             vs_cur_fail(c, VS_MALFORMED);
         }
     }
-    if (spisz == 0)
+    if (spisz == 0) {
+        if (num != 0) /* nothing to read, but the count is wrong */
+            vs_problem(t, VS_P_IKEV2_DELETE_COUNT, VS_NO_ITEM, nsp, num);
         return;
+    }
     for (unsigned i = 0; i < num && c->status == VS_OK; i++) {
         uint64_t v;
         vs_span sp = here(c, spisz);
@@ -802,15 +805,22 @@ static void walk(ctx *x, vs_cursor *c, uint8_t np)
         vs_close(t);
         if (np == VS_IKEV2_PL_SK || np == VS_IKEV2_PL_SKF) {
             /* SK is last; its Next Payload names the first inner payload. */
-            if (c->status == VS_OK && !vs_cur_at_end(c))
-                vs_problem(t, VS_P_IKEV2_SK_NOT_LAST, VS_NO_ITEM, here(c, vs_cur_left(c)),
-                           vs_cur_left(c));
+            if (c->status == VS_OK && !vs_cur_at_end(c)) {
+                size_t left = vs_cur_left(c);
+                vs_problem(t, VS_P_IKEV2_SK_NOT_LAST, VS_NO_ITEM, here(c, left), left);
+                vs_skip(c, left);
+                note_status(x, c);
+            }
             return;
         }
         np = next;
     }
-    if (c->status == VS_OK && !vs_cur_at_end(c) && c->end != VS_LEN_UNKNOWN)
-        vs_problem(t, VS_P_IKEV2_EXTRA_DATA, VS_NO_ITEM, here(c, vs_cur_left(c)), vs_cur_left(c));
+    if (c->status == VS_OK && !vs_cur_at_end(c) && c->end != VS_LEN_UNKNOWN) {
+        size_t left = vs_cur_left(c);
+        vs_problem(t, VS_P_IKEV2_EXTRA_DATA, VS_NO_ITEM, here(c, left), left);
+        vs_skip(c, left); /* truncated when the capture lacks them */
+        note_status(x, c);
+    }
 }
 
 /* ---------------------------------------------------------------------- */

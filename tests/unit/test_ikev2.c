@@ -1159,3 +1159,38 @@ Test(ikev2_problems, tiny_tree_storage)
     cr_assert_eq(m.ke_group, 31);
     free(b);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Regressions found by fuzz_ikev2 */
+
+/* Seed replay, first run: a payload/proposal/selector whose length field
+ * claims more than the capture (or its container) holds gave its subtree a
+ * span past the end of the buffer, which a plugin would then try to highlight.
+ * Spans are now clamped to the captured bytes; the length item keeps the
+ * claimed value. */
+Test(ikev2_fuzz, span_clamped_to_capture)
+{
+    size_t n;
+    uint8_t *b = vs_hex(v_sa_init_cookie, &n);
+    fixture *f = run_msg_bytes(b, 40, false); /* capture cut inside the Notify */
+    cr_assert_eq(f->st, VS_TRUNCATED);
+    ASSERT_ITEM(f, IKEV2_PAYLOAD, 0, 41, 28, 12);
+    ASSERT_ITEM(f, IKEV2_PL_LENGTH, 0, 24, 30, 2);
+    assert_span(f->m.payloads[0].span, 28, 12);
+    done(f);
+    b = patched(v_sa_init_cookie, &n, 31, 0x40, -1); /* claims 64 bytes, 24 left */
+    f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    ASSERT_ITEM(f, IKEV2_PAYLOAD, 0, 41, 28, 24);
+    ASSERT_ITEM(f, IKEV2_PL_LENGTH, 0, 64, 30, 2);
+    for (size_t i = 0; i < T(f)->n_items; i++)
+        cr_assert_leq(T(f)->items[i].span.off + T(f)->items[i].span.len, n);
+    for (size_t i = 0; i < T(f)->n_problems; i++)
+        cr_assert_leq(T(f)->problems[i].span.off + T(f)->problems[i].span.len, n);
+    done(f);
+    b = patched(v_sa_init_req, &n, 71, 0xff, -1); /* proposal 2 claims 255 bytes */
+    f = run_msg_bytes(b, n, true);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    ASSERT_ITEM(f, IKEV2_PROPOSAL, 1, 0, 68, 44);
+    done(f);
+}

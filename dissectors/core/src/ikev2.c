@@ -35,7 +35,16 @@ static uint64_t be_num(const uint8_t *p, size_t n)
     return v;
 }
 
-static vs_span here(const vs_cursor *c, size_t n) { return vs_span_at(c->pos, n); }
+/* Span of a length-delimited structure that starts at off, as far as the
+ * cursor's captured bytes go: a length field that claims more than the
+ * capture (or its container) holds never yields a span outside the buffer. */
+static vs_span clamp(const vs_cursor *c, size_t off, size_t len)
+{
+    size_t avail = c->cap > off ? c->cap - off : 0;
+    return vs_span_at(off, len < avail ? len : avail);
+}
+
+static vs_span here(const vs_cursor *c, size_t n) { return clamp(c, c->pos, n); }
 
 /* Reserved field check: a problem on the item just added. */
 static void reserved(ctx *x, uint64_t v, vs_span sp)
@@ -123,13 +132,13 @@ static void dec_attr(ctx *x, vs_cursor *c, vs_ikev2_transform *tf)
     uint16_t len = vs_u16(c);
     if (c->status != VS_OK)
         return;
-    vs_open(t, VS_F_IKEV2_ATTR, vs_span_at(as, 4u + len), type);
+    vs_open(t, VS_F_IKEV2_ATTR, clamp(c, as, 4u + len), type);
     vs_add_bits(t, VS_F_IKEV2_ATTR_FORMAT, hsp, raw);
     vs_add_bits(t, VS_F_IKEV2_ATTR_TYPE, hsp, raw);
     vs_add(t, VS_F_IKEV2_ATTR_LENGTH, lsp, len);
     vs_rd_bytes(c, t, VS_F_IKEV2_ATTR_VALUE, len);
     if (type == 14)
-        vs_problem(t, VS_P_IKEV2_SA_ATTR_FORMAT, VS_NO_ITEM, vs_span_at(as, 4u + len), len);
+        vs_problem(t, VS_P_IKEV2_SA_ATTR_FORMAT, VS_NO_ITEM, clamp(c, as, 4u + len), len);
     vs_close(t);
 }
 
@@ -157,7 +166,7 @@ static unsigned dec_transform(ctx *x, vs_cursor *c, vs_ikev2_proposal *pr)
     uint16_t len = vs_u16(c);
     if (c->status != VS_OK)
         return 0xFF;
-    uint16_t item = vs_open(t, VS_F_IKEV2_TRANSFORM, vs_span_at(ts, len), 0);
+    uint16_t item = vs_open(t, VS_F_IKEV2_TRANSFORM, clamp(c, ts, len), 0);
     vs_add(t, VS_F_IKEV2_TF_LAST, vs_span_at(ts, 1), last);
     if (last != 0 && last != 3)
         vs_problem(t, VS_P_IKEV2_SA_LAST_SUBSTRUC, VS_NO_ITEM, vs_span_at(ts, 1), last);
@@ -213,7 +222,7 @@ static void dec_sa(ctx *x, vs_cursor *c)
         uint16_t len = vs_u16(c);
         if (c->status != VS_OK)
             return;
-        uint16_t item = vs_open(t, VS_F_IKEV2_PROPOSAL, vs_span_at(ps, len), 0);
+        uint16_t item = vs_open(t, VS_F_IKEV2_PROPOSAL, clamp(c, ps, len), 0);
         vs_add(t, VS_F_IKEV2_PROP_LAST, vs_span_at(ps, 1), last);
         if (last != 0 && last != 2)
             vs_problem(t, VS_P_IKEV2_SA_LAST_SUBSTRUC, VS_NO_ITEM, vs_span_at(ps, 1), last);
@@ -262,7 +271,7 @@ static void dec_sa(ctx *x, vs_cursor *c)
                 pr->proto_id = proto;
                 pr->spi_size = spisz;
                 pr->spi = spi;
-                pr->span = vs_span_at(ps, len);
+                pr->span = clamp(c, ps, len);
                 pr->num_transforms = ntf;
             }
         }
@@ -533,7 +542,7 @@ static void dec_ts(ctx *x, vs_cursor *c)
         if (c->status != VS_OK)
             return;
         count++;
-        vs_open(t, VS_F_IKEV2_TS, vs_span_at(ss, len), type);
+        vs_open(t, VS_F_IKEV2_TS, clamp(c, ss, len), type);
         vs_add(t, VS_F_IKEV2_TS_TYPE, vs_span_at(ss, 1), type);
         vs_add(t, VS_F_IKEV2_TS_PROTO, vs_span_at(ss + 1, 1), proto);
         vs_add(t, VS_F_IKEV2_TS_LENGTH, vs_span_at(ss + 2, 2), len);
@@ -656,7 +665,7 @@ static void dec_cp(ctx *x, vs_cursor *c)
         if (c->status != VS_OK)
             return;
         uint16_t type = raw & 0x7FFF;
-        vs_open(t, VS_F_IKEV2_CP_ATTR, vs_span_at(as, 4u + len), type);
+        vs_open(t, VS_F_IKEV2_CP_ATTR, clamp(c, as, 4u + len), type);
         vs_add_bits(t, VS_F_IKEV2_CP_ATTR_RESERVED, vs_span_at(as, 2), raw);
         if (raw & 0x8000)
             vs_problem(t, VS_P_IKEV2_RESERVED_NONZERO, VS_NO_ITEM, vs_span_at(as, 2), raw);
@@ -741,7 +750,7 @@ static void walk(ctx *x, vs_cursor *c, uint8_t np)
             note_status(x, c);
             return;
         }
-        vs_span pspan = vs_span_at(ps, len);
+        vs_span pspan = clamp(c, ps, len);
         vs_open(t, VS_F_IKEV2_PAYLOAD, pspan, np);
         vs_add(t, VS_F_IKEV2_PL_NEXT, vs_span_at(ps, 1), next);
         vs_add_bits(t, VS_F_IKEV2_PL_CRITICAL, vs_span_at(ps + 1, 1), fl);

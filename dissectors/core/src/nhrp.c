@@ -153,6 +153,8 @@ static void decode_cie(vs_cursor *c, nhrp_ctx *x, uint8_t owner)
     vs_set_len(t, it, c->pos);
     vs_close(t);
     e.span = sp(start, c->pos - start);
+    if (c->status != VS_OK)
+        return; /* partial CIE: in the tree (what was read), not in the typed list */
     if (m->n_cies < VS_NHRP_MAX_CIES)
         m->cies[m->n_cies++] = e;
     m->n_cies_total++;
@@ -208,11 +210,11 @@ static vs_status decode_pdu(vs_cursor *c, nhrp_ctx *x);
 
 /* The packet in error, decoded as an NHRP packet where possible (one level:
  * an Error Indication inside an Error Indication is shown as bytes). */
-static void decode_error_packet(vs_cursor *pk, size_t len, nhrp_ctx *x)
+static void decode_error_packet(vs_cursor *pk, size_t len, size_t shown, nhrp_ctx *x)
 {
     vs_nhrp_msg *m = x->m;
     vs_tree *t = x->t;
-    m->error_packet = sp(pk->pos, len);
+    m->error_packet = sp(pk->pos, shown);
     m->error_packet_status = VS_OK;
     vs_open(t, VS_F_NHRP_ERR_PACKET, m->error_packet, len);
     if (x->depth == 0 && len > 0) {
@@ -238,11 +240,11 @@ static void decode_error_packet(vs_cursor *pk, size_t len, nhrp_ctx *x)
  * addresses and protocol inline (a copy of the cursor: these bytes belong to
  * the contained packet, whose own completeness is not NHRP's business; the
  * capture's end is already accounted for by the packet size). */
-static void decode_traffic_packet(const vs_cursor *pk, size_t len, nhrp_ctx *x)
+static void decode_traffic_packet(const vs_cursor *pk, size_t len, size_t shown, nhrp_ctx *x)
 {
     vs_nhrp_msg *m = x->m;
     vs_tree *t = x->t;
-    m->traffic_packet = sp(pk->pos, len);
+    m->traffic_packet = sp(pk->pos, shown);
     vs_open(t, VS_F_NHRP_TI_PACKET, m->traffic_packet, len);
     uint8_t b0;
     vs_cursor ip = *pk;
@@ -329,15 +331,19 @@ static void decode_mand(vs_cursor *c, nhrp_ctx *x, bool ext_follows)
 
     if (c->status == VS_OK) {
         size_t rest = vs_cur_left(c);
+        /* Contained packets: the item and typed span cover the captured
+         * part (a consumer may read them), the value says the length. */
+        size_t avail = vs_cur_avail(c);
+        size_t shown = rest < avail ? rest : avail;
         vs_cursor pk;
         switch (type) {
         case VS_NHRP_ERROR_INDICATION:
             vs_cur_sub(c, rest, &pk);
-            decode_error_packet(&pk, rest, x);
+            decode_error_packet(&pk, rest, shown, x);
             break;
         case VS_NHRP_TRAFFIC_INDICATION:
             vs_cur_sub(c, rest, &pk);
-            decode_traffic_packet(&pk, rest, x);
+            decode_traffic_packet(&pk, rest, shown, x);
             break;
         case VS_NHRP_RESOLUTION_REQUEST:
         case VS_NHRP_RESOLUTION_REPLY:

@@ -142,13 +142,13 @@ typedef struct vs_nhrp_msg {
     vs_nhrp_addr src_nbma, src_nbma_sub, src_proto, dst_proto;
     /* Error Indication (7) */
     uint16_t error_code, error_offset;
-    vs_span error_packet;
+    vs_span error_packet; /* captured part of the packet in error */
     uint8_t error_packet_type;       /* ar$op.type of the packet in error, 0 if unknown */
     uint32_t error_packet_request_id; /* its request ID when it has one */
     vs_status error_packet_status;   /* is the packet in error complete? */
     /* Traffic Indication (8) */
     uint16_t traffic_code;
-    vs_span traffic_packet;
+    vs_span traffic_packet; /* captured part of the packet causing the indication */
     uint8_t traffic_ip_version; /* 4, 6 or 0 */
     uint8_t traffic_ip_proto;
     vs_span traffic_ip_src, traffic_ip_dst;

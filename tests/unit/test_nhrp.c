@@ -1048,3 +1048,35 @@ Test(nhrp_capacity, no_tree_and_no_result)
     cr_assert_eq(c.pos, len);
     free(b);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Fuzz findings, one named test each (input: tests/fuzz/corpus/fuzz_nhrp/) */
+
+/* crash_auth_data_span_past_capture (libFuzzer, first minute): a
+ * registration request cut inside its 12-byte RFC authentication
+ * extension. The typed auth_data span was set from the declared length
+ * before the bytes were read, so it pointed 4 bytes past the capture (a
+ * consumer reading the password/data through it would overread). Now a
+ * typed span only ever covers captured bytes. */
+Test(nhrp_fuzz, auth_data_span_past_capture)
+{
+    size_t len;
+    uint8_t *b = vs_hex("00 00 00 00 00 00 16 00 00 ff 00 6c 19 7b 00 34 01 03 04 00 04 04 80 02"
+                        "00 00 00 01 a9 fe 64 01 9b 01 00 01 9b 01 10 05 00 20 00 00 45 f8 1c 20"
+                        "00 00 00 00 80 03 00 00 80 04 00 00 80 05 00 00 80 07 00 0c 9b 01 00 05"
+                        "80 00 00 00",
+                        &len);
+    cr_assert_eq(len, 76);
+    vs_cursor c;
+    vs_cur_init(&c, b, len, VS_LEN_UNKNOWN);
+    vs_nhrp_msg *m = malloc(sizeof *m);
+    cr_assert_eq(vs_nhrp_decode(&c, NULL, NULL, m), VS_TRUNCATED);
+    cr_assert_eq(m->pkt_size, 108);
+    cr_assert_eq(m->n_exts, 4);
+    const vs_nhrp_ext *a = &m->exts[3];
+    cr_assert_eq(a->auth_form, VS_NHRP_AUTHF_RFC);
+    assert_addr(&a->auth_src, VS_NHRP_AF_OTHER, 72, 4);
+    cr_assert_eq(a->auth_data.len, 0, "the 4 data bytes were not captured");
+    free(m);
+    free(b);
+}

@@ -421,9 +421,12 @@ static void decode_auth(vs_cursor *b, size_t len, nhrp_ctx *x, vs_nhrp_ext *e)
     vs_add_gen(t, VS_F_NHRP_AUTH_FORM, sp(b->pos, len), e->auth_form);
     if (e->auth_form == VS_NHRP_AUTHF_CISCO) {
         e->auth_spi = vs_rd_u32(b, t, VS_F_NHRP_AUTH_CISCO_TYPE);
-        e->auth_data = sp(b->pos, len - 4);
-        vs_rd_bytes(b, t, VS_F_NHRP_AUTH_PASSWORD, len - 4);
-        vs_problem(t, VS_P_NHRP_AUTH_CLEARTEXT, VS_NO_ITEM, e->auth_data, len - 4);
+        size_t off = b->pos;
+        if (vs_rd_bytes(b, t, VS_F_NHRP_AUTH_PASSWORD, len - 4)) {
+            /* typed spans only for bytes that were captured */
+            e->auth_data = sp(off, len - 4);
+            vs_problem(t, VS_P_NHRP_AUTH_CLEARTEXT, VS_NO_ITEM, e->auth_data, len - 4);
+        }
         return;
     }
     vs_rd_u16(b, t, VS_F_NHRP_AUTH_RESERVED);
@@ -435,9 +438,9 @@ static void decode_auth(vs_cursor *b, size_t len, nhrp_ctx *x, vs_nhrp_ext *e)
     }
     read_addr(b, t, &AF_AUTH_SRC, srclen, x->proto_family, &e->auth_src);
     size_t dl = len - 4 - srclen;
-    e->auth_data = sp(b->pos, dl);
-    if (dl)
-        vs_rd_bytes(b, t, VS_F_NHRP_AUTH_DATA, dl);
+    size_t off = b->pos;
+    if (dl && vs_rd_bytes(b, t, VS_F_NHRP_AUTH_DATA, dl))
+        e->auth_data = sp(off, dl);
 }
 
 /* ------------------------------------------------------------------------

@@ -95,7 +95,7 @@ typedef struct vs_nhrp_cie {
 enum { VS_NHRP_AUTHF_NONE = 0, VS_NHRP_AUTHF_RFC = 1, VS_NHRP_AUTHF_CISCO = 2 };
 
 typedef struct vs_nhrp_ext {
-    vs_span span;     /* header and body */
+    vs_span span;     /* header and body, as declared (may run past a cut capture) */
     vs_span body;     /* the length field's bytes */
     uint16_t raw_type;
     uint16_t type;    /* raw_type & 0x3FFF */
@@ -105,7 +105,7 @@ typedef struct vs_nhrp_ext {
     uint8_t auth_form;     /* VS_NHRP_AUTHF_* */
     uint32_t auth_spi;     /* RFC: the 16-bit SPI; Cisco: the 32-bit type (1 = cleartext) */
     vs_nhrp_addr auth_src; /* RFC form only */
-    vs_span auth_data;     /* RFC: authentication data; Cisco: the password */
+    vs_span auth_data;     /* RFC: authentication data; Cisco: the password (captured bytes only) */
     /* vendor private (type 8) */
     uint32_t vendor_id;
     /* CIEs inside (responder, transit records, Cisco NAT): indexes in cies[] */

@@ -15,13 +15,8 @@
 #include "output/pcapng.h"
 #include "output/progress.h"
 
-#if defined(__has_include)
-#if __has_include("vpnscope/frame.h")
-#define VSA_HAVE_FRAME 1
 #include "vpnscope/frame.h"
 #include "vpnscope/ip.h"
-#endif
-#endif
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -139,7 +134,7 @@ void vsa_run_free(vsa_run *r)
     free(r);
 }
 
-__attribute__((unused)) static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, const uint8_t *dst)
+static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, const uint8_t *dst)
 {
     size_t alen = af == 4 ? 4 : 16;
     if (r->sa_cap) {
@@ -224,7 +219,7 @@ typedef struct frame_ctx {
     bool wrote; /* decrypt mode: an output frame was written */
 } frame_ctx;
 
-static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3), unused));
+static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(frame_ctx *f, const char *fmt, ...)
 {
     if (f->ll >= sizeof f->line - 1)
@@ -246,7 +241,7 @@ static void set_disp(frame_ctx *f, vsa_disp d)
     }
 }
 
-__attribute__((unused)) static void jset(frame_ctx *f, const char *key, json_t *v)
+static void jset(frame_ctx *f, const char *key, json_t *v)
 {
     if (!f->json || !v) {
         json_decref(v);
@@ -264,8 +259,6 @@ __attribute__((unused)) static void jset(frame_ctx *f, const char *key, json_t *
         json_object_set_new(f->json, key, a);
     }
 }
-
-#ifdef VSA_HAVE_FRAME
 
 /* Every decoded field of a tree as catalogue-named JSON keys. */
 static void tree_to_json(frame_ctx *f, const vs_tree *t)
@@ -799,7 +792,6 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         write_frame(r, f, linktype, data, caplen, wirelen, NULL);
 }
 
-#endif /* VSA_HAVE_FRAME */
 
 static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
                         size_t wire, const char *comment)
@@ -853,12 +845,7 @@ int vsa_run_file(vsa_run *r, const char *path)
             json_object_set_new(f.json, "frame.len", json_integer((json_int_t)p.wirelen));
             json_object_set_new(f.json, "frame.cap_len", json_integer((json_int_t)p.caplen));
         }
-#ifdef VSA_HAVE_FRAME
         process(r, &f, c.linktype, p.data, p.caplen, p.wirelen);
-#else
-        set_disp(&f, VSA_D_NO_FRAME_STACK);
-        write_frame(r, &f, c.linktype, p.data, p.caplen, p.wirelen, NULL);
-#endif
         if (!f.disp_set)
             set_disp(&f, VSA_D_MALFORMED);
         r->count[f.disp]++;

@@ -50,8 +50,7 @@ typedef struct vsa_opts {
     X(NOT_IP, "not_ip", "not IP (ARP, STP, ...)")                                          \
     X(NOT_FOLLOWED, "not_followed", "IP protocol, port or GRE type not followed")         \
     X(TRUNCATED, "truncated", "truncated headers")                                          \
-    X(MALFORMED, "malformed", "malformed headers")                                          \
-    X(NO_FRAME_STACK, "no_frame_stack", "not decoded: this build lacks the core frame stack")
+    X(MALFORMED, "malformed", "malformed headers")
 
 typedef enum vsa_disp {
 #define X(id, key, text) VSA_D_##id,

@@ -15,7 +15,9 @@
 #include "output/pcapng.h"
 #include "output/progress.h"
 
+#include "crypto/ike.h"
 #include "vpnscope/frame.h"
+#include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
 
 static const char *const disp_keys[] = {
@@ -77,6 +79,8 @@ struct vsa_run {
     const char *cur_path;
     vsa_progress prog;
     int linktype_out; /* first link type written */
+    vs_ikev2_msg *ike2;
+    uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
 };
 
 #define BUFSZ (262144 + 4096)
@@ -106,7 +110,8 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
     r->reasm = vsa_reasm_new(o->reasm_max_bytes ? o->reasm_max_bytes : (16u << 20), 4096,
                              o->reasm_timeout > 0 ? o->reasm_timeout : 30.0);
     r->linktype_out = -1;
-    if (!r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
+    r->ike2 = malloc(sizeof *r->ike2);
+    if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
         vsa_run_free(r);
         return NULL;
     }
@@ -128,6 +133,7 @@ void vsa_run_free(vsa_run *r)
     free(r->buf);
     free(r->obuf);
     free(r->rbuf);
+    free(r->ike2);
     vsa_reasm_free(r->reasm);
     if (r->w_open)
         vsa_pcapng_close(&r->w);
@@ -700,6 +706,70 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
     free(copy);
 }
 
+/* IKEv2 message already decoded into r->ike2 (and the frame's tree):
+ * decrypt its SK payload with the user's keys and decode the content. */
+static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_ikev2_msg *m = r->ike2;
+    say(f, " IKEv2 %s %s%s msgid %" PRIu32, vs_val_name_or(vs_vals_ikev2_exch_type, m->exch_type, "?"),
+        m->response ? "response" : "request", m->initiator ? " (I)" : "", m->msgid);
+    if (!m->has_sk)
+        return;
+    if (m->is_fragment) {
+        say(f, " [SKF fragment %u/%u]", m->frag_number, m->frag_total);
+        return;
+    }
+    uint8_t si[8], sr[8];
+    for (int i = 0; i < 8; i++) {
+        si[i] = (uint8_t)(m->ispi >> (56 - 8 * i));
+        sr[i] = (uint8_t)(m->rspi >> (56 - 8 * i));
+    }
+    const vsa_ike2_key *k = vsa_keys_find_ike2(r->keys, si, sr);
+    if (!k) {
+        r->ike_no_key++;
+        say(f, " [encrypted, no key]");
+        jset(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t hoff = m->hdr.off;
+    size_t avail = hoff < caplen ? caplen - hoff : 0;
+    size_t mlen = m->length < avail ? m->length : avail;
+    size_t sk_off = m->sk_payload.off - hoff, sk_len = m->sk_payload.len;
+    if (sk_off + sk_len > mlen || sk_len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        jset(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    vsa_ike2_result res;
+    vsa_ike_verdict vd = vsa_ike2_decrypt(k, m->initiator, data + hoff, mlen, sk_off, sk_len, r->buf, &res);
+    if (vd != VSA_IKE_OK) {
+        if (vd == VSA_IKE_ICV_BAD)
+            r->ike_icv_fail++;
+        else
+            r->ike_failed++;
+        say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
+        jset(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        return;
+    }
+    r->ike_decrypted++;
+    jset(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf + res.inner_off, res.inner_len, VS_LEN_UNKNOWN);
+    size_t before = m->n_payloads;
+    vs_status st = vs_ikev2_decode_payloads(&c, m->sk_first_payload, f->json ? &t2 : NULL, m);
+    if (f->json)
+        tree_to_json(f, &t2);
+    say(f, " [decrypted%s:", res.icv_checked ? ", ICV good" : "");
+    for (size_t i = before; i < m->n_payloads; i++)
+        say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
+    say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
+}
+
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
 {
@@ -712,6 +782,14 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         t = &tree;
     }
     vs_frame_decode(linktype, data, caplen, wirelen, t, &fr);
+    bool ikev2 = false;
+    if (fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
+        data[fr.app_span.off + 17] >> 4 == 2) {
+        vs_cursor c = fr.app_cur;
+        vs_ikev2_msg_init(r->ike2);
+        vs_ikev2_decode(&c, t, r->ike2);
+        ikev2 = true;
+    }
     if (t)
         tree_to_json(f, t);
     const vs_layer *outer = NULL;
@@ -746,7 +824,10 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         return;
     case VS_APP_IKE:
         set_disp(f, VSA_D_IKE);
-        say(f, " IKE");
+        if (ikev2)
+            handle_ikev2(r, f, data, caplen);
+        else
+            say(f, " IKEv1");
         break;
     case VS_APP_GDOI:
         set_disp(f, VSA_D_GDOI);
@@ -988,6 +1069,10 @@ int vsa_run_finish(vsa_run *r)
                 " timed out or incomplete, %" PRIu64 " evicted (%" PRIu64 " fragments lost)\n",
                 rs->fragments, rs->completed, rs->duplicates, rs->conflicts, rs->bad, rs->timed_out,
                 rs->evicted, rs->frags_lost);
+    if (r->ike_decrypted || r->ike_no_key || r->ike_icv_fail || r->ike_failed)
+        fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
+                   " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
+                r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
     int rc = 0;
     if (r->w_open) {
         if (vsa_pcapng_close(&r->w) < 0) {
@@ -996,7 +1081,7 @@ int vsa_run_finish(vsa_run *r)
         }
         r->w_open = false;
     }
-    if (findings(r) || rs->conflicts)
+    if (findings(r) || rs->conflicts || r->ike_icv_fail)
         rc = 1;
     if (r->input_error)
         rc = 2;

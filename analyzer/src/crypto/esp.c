@@ -57,12 +57,16 @@ static const char *hmac_digest(vsa_integ i)
  * provider explicitly drops the implicit default, so load both once. */
 static void load_providers(void)
 {
+    /* kept in statics: loaded once for the life of the process */
     static bool done;
+    static OSSL_PROVIDER *def, *legacy;
     if (done)
         return;
     done = true;
-    OSSL_PROVIDER_load(NULL, "default");
-    OSSL_PROVIDER_load(NULL, "legacy");
+    def = OSSL_PROVIDER_load(NULL, "default");
+    legacy = OSSL_PROVIDER_load(NULL, "legacy");
+    (void)def;
+    (void)legacy;
 }
 
 void vsa_crypto_global_init(void)

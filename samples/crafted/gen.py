@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+"""Regenerates every crafted sample (run through generate.sh)."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vpncraft import scen_getvpn, doc_getvpn  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+IKE_HDR = "# Wireshark UAT ikev1_decryption_table: initiator cookie, encryption key\n"
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def getvpn():
+    out = os.path.join(ROOT, "getvpn")
+    allf = [scen_getvpn.build(v, out) for v in ("3des", "aes")]
+    ike = IKE_HDR + "".join(l + "\n" for f in allf for l in f["ikev1_decryption_table"])
+    write(os.path.join(out, "ikev1_decryption_table"), ike)
+    write(os.path.join(out, "all-keys", "ikev1_decryption_table"), ike)
+    write(os.path.join(out, "all-keys", "esp_sa"),
+          "# Wireshark UAT esp_sa: every TEK of both captures (a user learns them only from the decrypted GDOI)\n"
+          + "".join(l + "\n" for f in allf for l in f["esp_sa"]))
+    write(os.path.join(out, "expected.md"), doc_getvpn.expected_md(allf))
+    for f in allf:
+        f.pop("listing_md")
+    write(os.path.join(out, "all-keys", "keys.json"), json.dumps(allf, indent=1, sort_keys=True) + "\n")
+
+
+def main():
+    getvpn()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vpncraft import scen_getvpn, doc_getvpn  # noqa: E402
+from vpncraft import scen_getvpn, doc_getvpn, docs  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 IKE_HDR = "# Wireshark UAT ikev1_decryption_table: initiator cookie, encryption key\n"
@@ -32,8 +32,18 @@ def getvpn():
     write(os.path.join(out, "all-keys", "keys.json"), json.dumps(allf, indent=1, sort_keys=True) + "\n")
 
 
+
+def dmvpn_phase2():
+    from vpncraft import scen_dmvpn2
+    out = os.path.join(ROOT, "dmvpn-phase2")
+    cap, f = scen_dmvpn2.build()
+    cap.write(os.path.join(out, "dmvpn-phase2.pcap"))
+    write(os.path.join(out, "expected.md"), docs.DMVPN2 % {"listing": f["listing_md"], "frames": f["frames"]})
+
+
 def main():
     getvpn()
+    dmvpn_phase2()
 
 
 if __name__ == "__main__":

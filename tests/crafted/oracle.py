@@ -178,3 +178,42 @@ def patch_gdoi_phase1_doi(src, dst):
         out.append(h + f)
     open(dst, "wb").write(b"".join(out))
     return n
+
+
+GRE_FIELDS = ["frame.number", "ip.src", "ip.dst", "ip.proto", "gre.proto", "nhrp.hdr.op.type", "icmp.type",
+              "esp.spi", "esp.sequence", "isakmp.exchangetype", "isakmp.flags", "isakmp.messageid", "isakmp.ispi"]
+
+
+def gre_summary(r):
+    """The expected.md summary rebuilt from tshark fields (GRE/NHRP/EIGRP/ICMP/ESP/ISAKMP)."""
+    srcs, dsts = r["ip.src"].split("|"), r["ip.dst"].split("|")
+    protos = r["ip.proto"].split("|")
+    if r.get("esp.spi") and protos[0] == "50":
+        return "esp spi=0x%08x seq=%d" % (int(first(r["esp.spi"]), 16), int(first(r["esp.sequence"])))
+    if r.get("isakmp.exchangetype"):
+        return "isakmp exch=%s flags=%s msgid=%s icookie=%s" % (
+            first(r["isakmp.exchangetype"]), first(r["isakmp.flags"]), first(r["isakmp.messageid"]), first(r["isakmp.ispi"]))
+    if "47" in protos:
+        gp = first(r["gre.proto"])
+        if gp == "0x2001":
+            return "gre nhrp op=%s" % first(r["nhrp.hdr.op.type"])
+        if gp == "0x0800" and len(srcs) >= 2:
+            i = protos.index("47") + 1
+            if protos[i] == "88":
+                return "gre ipv4 eigrp %s->%s" % (srcs[i], dsts[i])
+            if protos[i] == "1":
+                return "gre ipv4 icmp %s->%s type=%s" % (srcs[i], dsts[i], first(r["icmp.type"]))
+            return "gre ipv4 proto=%s" % protos[i]
+        return "gre proto=%s" % gp
+    return "?"
+
+
+def compare_listing(ts, pcap, md, capture_name, extra=()):
+    """Runs tshark, compares the listing; returns the tshark rows."""
+    expected = expected_listing(md, capture_name)
+    rows = ts.fields(pcap, GRE_FIELDS + [f for f in extra if f not in GRE_FIELDS])
+    got = [(int(r["frame.number"]), first(r["ip.src"]), first(r["ip.dst"]), gre_summary(r)) for r in rows]
+    check(len(got) == len(expected), "%s: %d frames, expected.md lists %d" % (capture_name, len(got), len(expected)))
+    bad = [(g, e) for g, e in zip(got, expected) if g != e]
+    check(not bad, "%s: message sequence equals expected.md%s" % (capture_name, "" if not bad else ": first diff %s vs %s" % bad[0]))
+    return rows

@@ -30,6 +30,8 @@ class Capture:
                     / UDP(sport=sport, dport=dport) / payload, note)
 
     def write(self, path):
+        import os
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         from scapy.all import Ether as E
         pkts = []
         for t, b, _ in sorted(self.frames, key=lambda x: x[0]):

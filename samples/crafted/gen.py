@@ -41,9 +41,20 @@ def dmvpn_phase2():
     write(os.path.join(out, "expected.md"), docs.DMVPN2 % {"listing": f["listing_md"], "frames": f["frames"]})
 
 
+def getvpn_bad_identity():
+    out = os.path.join(ROOT, "getvpn-bad-identity")
+    f = scen_getvpn.build("3des", out, bad_identity=True)
+    write(os.path.join(out, "ikev1_decryption_table"), IKE_HDR + "".join(l + "\n" for l in f["ikev1_decryption_table"]))
+    p, pull = f["phase1"][0], f["pull"][0]
+    write(os.path.join(out, "expected.md"), docs.BAD_IDENTITY % {
+        "listing": f["listing_md"], "frames": f["frames"], "icookie": p["icookie"], "rcookie": p["rcookie"],
+        "enc_key": p["enc_key"], "msgid": pull["msgid"], "hash1": pull["hash1"]})
+
+
 def main():
     getvpn()
     dmvpn_phase2()
+    getvpn_bad_identity()
 
 
 if __name__ == "__main__":

@@ -172,7 +172,7 @@ def build(variant, outdir, bad_identity=False):
 
 def finish(cap, facts, ikelines, teks, outdir, tag, v):
     os.makedirs(outdir, exist_ok=True)
-    n = cap.write(os.path.join(outdir, tag + ".pcap"))
+    n = cap.write(os.path.join(outdir, ("getvpn-bad-identity" if tag.endswith("-badid") else tag) + ".pcap"))
     facts["frames"] = n
     facts["listing_md"] = listing.markdown(cap)
     facts["teks"] = [{"spi": "%08x" % t.spi, "transform": {3: "ESP_3DES", 12: "ESP_AES"}[t.transform],

@@ -51,10 +51,20 @@ def getvpn_bad_identity():
         "enc_key": p["enc_key"], "msgid": pull["msgid"], "hash1": pull["hash1"]})
 
 
+def dmvpn_cisco_forms():
+    from vpncraft import scen_dmvpn_cisco
+    out = os.path.join(ROOT, "dmvpn-cisco-forms")
+    cap, f = scen_dmvpn_cisco.build()
+    cap.write(os.path.join(out, "dmvpn-cisco-forms.pcap"))
+    write(os.path.join(out, "expected.md"), docs.CISCO_FORMS % {
+        "listing": f["listing_md"], "frames": f["frames"], "error_offset": f["error_offset"]})
+
+
 def main():
     getvpn()
     dmvpn_phase2()
     getvpn_bad_identity()
+    dmvpn_cisco_forms()
 
 
 if __name__ == "__main__":

@@ -80,3 +80,27 @@ def gre(payload, proto, key=None):
 
 def gre_ip(src, dst, payload, proto, key=None, ttl=255, ipid=0):
     return IP(src=src, dst=dst, ttl=ttl, id=ipid, proto=47) / gre(payload, proto, key)
+
+
+def error_indication(src_nbma, src_proto, dst_proto, code, offset, contents, hop=255):
+    """Error Indication (RFC 2332 5.2.7): Src Proto Len(1) Dst Proto Len(1) unused(2) Error Code(2)
+    Error Offset(2) Source NBMA, Source NBMA Subaddress, Source Protocol, Destination Protocol, then the
+    contents of the NHRP packet in error. No extensions (extension offset 0)."""
+    snb = ip4(src_nbma)
+    mand = struct.pack("!BBHHH", 4, 4, 0, code, offset) + snb + ip4(src_proto) + ip4(dst_proto) + contents
+    total = 20 + len(mand)
+    fixed = struct.pack("!HH5sBHHHBBBB", 1, 0x0800, b"\x00" * 5, hop, total, 0, 0, 1, OP_ERROR, len(snb), 0)
+    pkt = bytearray(fixed + mand)
+    struct.pack_into("!H", pkt, 12, checksum(bytes(pkt)))
+    return bytes(pkt)
+
+
+def cisco_auth(password):
+    """Cisco's NHRP authentication extension value: 4-octet type 1 (cleartext) + the password,
+    with no source address (RFC 2332 5.3.4 puts an SPI and a source address there)."""
+    return ext(EXT_AUTH, struct.pack("!I", 1) + password)
+
+
+def cisco_nat(nbma, proto, hold=600):
+    """Cisco NAT address extension (type 9, not compulsory): one CIE with the post-NAT NBMA address."""
+    return ext(EXT_CISCO_NAT, cie(0, 32, 1514, hold, nbma, proto), compulsory=False)

@@ -60,11 +60,33 @@ def dmvpn_cisco_forms():
         "listing": f["listing_md"], "frames": f["frames"], "error_offset": f["error_offset"]})
 
 
+def dmvpn_phase3_ipsec():
+    from vpncraft import scen_dmvpn3
+    out = os.path.join(ROOT, "dmvpn-phase3-ipsec-crafted")
+    cap, f = scen_dmvpn3.build()
+    cap.write(os.path.join(out, "dmvpn-phase3-ipsec-crafted.pcap"))
+    write(os.path.join(out, "ikev1_decryption_table"), IKE_HDR + "".join(l + "\n" for l in f["ike_table"]))
+    write(os.path.join(out, "ikev1_skeyid"),
+          "# initiator cookie, responder cookie, SKEYID_d, SKEYID_a, encryption key (one IKEv1 SA per line)\n"
+          + "".join("%s,%s,%s,%s,%s\n" % (i["icookie"], i["rcookie"], i["skeyid_d"], i["skeyid_a"], i["enc_key"])
+                    for i in f["ike"]))
+    write(os.path.join(out, "all-keys", "esp_sa"),
+          "# Wireshark UAT esp_sa: the 6 ESP SAs, derived from the Quick Modes (for tests)\n"
+          + "".join(l + "\n" for l in f["esp_sa"]))
+    table = ["| IKE SA | initiator cookie | QM M-ID | SPI (initiator inbound) | SPI (responder inbound) |",
+             "|---|---|---|---|---|"]
+    for i in f["ike"]:
+        table.append("| %s | %s | 0x%s | 0x%s | 0x%s |" % (i["pair"], i["icookie"], i["qm_msgid"], i["spi_i"], i["spi_r"]))
+    write(os.path.join(out, "expected.md"), docs.PHASE3_IPSEC % {
+        "listing": f["listing_md"], "frames": f["frames"], "ike_table": "\n".join(table)})
+
+
 def main():
     getvpn()
     dmvpn_phase2()
     getvpn_bad_identity()
     dmvpn_cisco_forms()
+    dmvpn_phase3_ipsec()
 
 
 if __name__ == "__main__":

@@ -235,3 +235,50 @@ def informational(p1, label, payloads):
 def notify_body(doi, proto, msgtype, spi=b"", data=b""):
     """Notification payload body (RFC 2408 3.14)."""
     return be32(doi) + struct.pack("!BBH", proto, len(spi), msgtype) + spi + data
+
+
+class QuickMode:
+    """Quick Mode (RFC 2409 5.5) without PFS, negotiating one ESP SA pair."""
+
+    def __init__(self, p1, label, transform_id, attrs, id_i, id_r):
+        self.p1 = p1
+        self.msgid = rnd_int(label + "/msgid", 4) | 0x02000000
+        self.ex = Phase2Exchange(p1, self.msgid, X_QUICK)
+        self.ni = rnd(label + "/ni", 20)
+        self.nr = rnd(label + "/nr", 20)
+        self.spi_i = rnd_int(label + "/spi_i", 4) | 0x10000000   # initiator's inbound SPI
+        self.spi_r = rnd_int(label + "/spi_r", 4) | 0x10000000   # responder's inbound SPI
+        self.tid, self.attrs, self.id_i, self.id_r = transform_id, attrs, id_i, id_r
+        self.m = be32(self.msgid)
+
+    def sa_body(self, spi):
+        trans = payload(P_NONE, struct.pack("!BBH", 1, self.tid, 0) + self.attrs)
+        prop = payload(P_NONE, struct.pack("!BBBB", 1, 3, 4, 1) + be32(spi) + trans)   # PROTO_IPSEC_ESP
+        return be32(1) + be32(1) + prop
+
+    def msg1(self):
+        pl = [(P_SA, self.sa_body(self.spi_i)), (P_NONCE, self.ni), (P_ID, self.id_i), (P_ID, self.id_r)]
+        _, rest, _ = chain(pl)
+        self.hash1 = self.p1.hash_a(self.m + rest)                       # HASH(1) = prf(SKEYID_a, M-ID | SA | Ni | IDci | IDcr)
+        return self.ex.send([(P_HASH, self.hash1)] + pl)
+
+    def msg2(self):
+        pl = [(P_SA, self.sa_body(self.spi_r)), (P_NONCE, self.nr), (P_ID, self.id_i), (P_ID, self.id_r)]
+        _, rest, _ = chain(pl)
+        self.hash2 = self.p1.hash_a(self.m + self.ni + rest)             # HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr | IDci | IDcr)
+        return self.ex.send([(P_HASH, self.hash2)] + pl)
+
+    def msg3(self):
+        self.hash3 = self.p1.hash_a(b"\x00" + self.m + self.ni + self.nr)  # HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b)
+        return self.ex.send([(P_HASH, self.hash3)])
+
+    def keymat(self, spi, n):
+        """RFC 2409 5.5: KEYMAT = K1 | K2 | ..., K1 = prf(SKEYID_d, protocol | SPI | Ni_b | Nr_b),
+        Kn+1 = prf(SKEYID_d, Kn | protocol | SPI | Ni_b | Nr_b)."""
+        seed = b"\x03" + be32(spi) + self.ni + self.nr
+        k = prf(self.p1.skeyid_d, seed)
+        out = k
+        while len(out) < n:
+            k = prf(self.p1.skeyid_d, k + seed)
+            out += k
+        return out[:n]

@@ -41,9 +41,12 @@ def summary(frame_bytes):
 
 def rows(cap):
     out = []
-    for i, (t, b, note) in enumerate(sorted(cap.frames, key=lambda x: x[0])):
+    for i, (t, b, note, inner) in enumerate(sorted(cap.frames, key=lambda x: x[0])):
         ip = Ether(b)[IP]
-        out.append((i + 1, ip.src, ip.dst, summary(b), note))
+        s = summary(b)
+        if inner:
+            s += " inner: " + inner
+        out.append((i + 1, ip.src, ip.dst, s, note))
     return out
 
 

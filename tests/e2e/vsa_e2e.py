@@ -80,25 +80,23 @@ def tshark_decrypted(capture, esp_sa_file):
         if len(parts) >= 2 and parts[1]:
             pad[int(parts[0])] = int(parts[1])
             icv[int(parts[0])] = parts[2] if len(parts) > 2 else ""
-    # frames in -x output are separated by blank lines; each has "Frame (N bytes):" and maybe
-    # "Decrypted Data (N bytes):"
+    # -x prints one block per packet, blocks separated by a blank line; a packet with more
+    # than one data source names each ("Frame (N bytes):", "Decrypted Data (N bytes):")
     frames = {}
-    num = 0
-    cur = None
-    for line in hexout.splitlines():
-        if line.startswith("Frame ("):
-            num += 1
-            cur = None
-            continue
-        if line.startswith("Decrypted Data ("):
-            cur = bytearray()
-            frames[num] = cur
-            continue
-        m = re.match(r"^[0-9a-f]{4}  ((?:[0-9a-f]{2} ){1,16})", line)
-        if m and cur is not None:
-            cur.extend(bytes.fromhex(m.group(1).replace(" ", "")))
-        elif not line.strip():
-            cur = None
+    blocks = [b for b in hexout.split("\n\n") if b.strip()]
+    for num, block in enumerate(blocks, 1):
+        cur = None
+        for line in block.splitlines():
+            if line.startswith("Decrypted Data ("):
+                cur = bytearray()
+                frames[num] = cur
+                continue
+            if not re.match(r"^[0-9a-f]{4}  ", line):
+                cur = None
+                continue
+            m = re.match(r"^[0-9a-f]{4}  ((?:[0-9a-f]{2} ){1,16})", line)
+            if m and cur is not None:
+                cur.extend(bytes.fromhex(m.group(1).replace(" ", "")))
     inner = {}
     for n, d in frames.items():
         if n in pad and len(d) >= pad[n] + 2:

@@ -888,6 +888,46 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
     }
 }
 
+void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                    const uint8_t *data, size_t caplen, size_t wirelen)
+{
+    r->frames++;
+    frame_ctx f;
+    memset(&f, 0, sizeof f);
+    f.frame_no = frame_no;
+    f.ts_sec = ts_sec;
+    f.ts_nsec = ts_nsec;
+    if (r->o.mode == VSA_MODE_DECODE && r->o.json) {
+        f.json = json_object();
+        char tb[64];
+        fmt_time(tb, sizeof tb, ts_sec, ts_nsec);
+        json_object_set_new(f.json, "frame.number", json_integer((json_int_t)frame_no));
+        json_object_set_new(f.json, "frame.time", json_string(tb));
+        json_object_set_new(f.json, "frame.len", json_integer((json_int_t)wirelen));
+        json_object_set_new(f.json, "frame.cap_len", json_integer((json_int_t)caplen));
+    }
+    process(r, &f, linktype, data, caplen, wirelen);
+    if (!f.disp_set)
+        set_disp(&f, VSA_D_MALFORMED);
+    r->count[f.disp]++;
+    if (r->o.mode == VSA_MODE_DECODE) {
+        if (f.json) {
+            json_object_set_new(f.json, "vpnscope.analyzer.disposition",
+                                json_string(vsa_disp_key(f.disp)));
+            char *s = json_dumps(f.json, JSON_COMPACT | JSON_ENSURE_ASCII);
+            if (s) {
+                fprintf(r->o.out, "%s\n", s);
+                free(s);
+            }
+        } else {
+            char tb[64];
+            fmt_time(tb, sizeof tb, ts_sec, ts_nsec);
+            fprintf(r->o.out, "%" PRIu64 " %s%s\n", frame_no, tb, f.line);
+        }
+    }
+    json_decref(f.json);
+}
+
 int vsa_run_file(vsa_run *r, const char *path)
 {
     vsa_capture c;
@@ -911,41 +951,7 @@ int vsa_run_file(vsa_run *r, const char *path)
     vsa_packet p;
     int rc;
     while ((rc = vsa_capture_next(&c, &p)) == 1) {
-        r->frames++;
-        frame_ctx f;
-        memset(&f, 0, sizeof f);
-        f.frame_no = p.frame_no;
-        f.ts_sec = p.ts_sec;
-        f.ts_nsec = p.ts_nsec;
-        if (r->o.mode == VSA_MODE_DECODE && r->o.json) {
-            f.json = json_object();
-            char tb[64];
-            fmt_time(tb, sizeof tb, p.ts_sec, p.ts_nsec);
-            json_object_set_new(f.json, "frame.number", json_integer((json_int_t)p.frame_no));
-            json_object_set_new(f.json, "frame.time", json_string(tb));
-            json_object_set_new(f.json, "frame.len", json_integer((json_int_t)p.wirelen));
-            json_object_set_new(f.json, "frame.cap_len", json_integer((json_int_t)p.caplen));
-        }
-        process(r, &f, c.linktype, p.data, p.caplen, p.wirelen);
-        if (!f.disp_set)
-            set_disp(&f, VSA_D_MALFORMED);
-        r->count[f.disp]++;
-        if (r->o.mode == VSA_MODE_DECODE) {
-            if (f.json) {
-                json_object_set_new(f.json, "vpnscope.analyzer.disposition",
-                                    json_string(vsa_disp_key(f.disp)));
-                char *s = json_dumps(f.json, JSON_COMPACT | JSON_ENSURE_ASCII);
-                if (s) {
-                    fprintf(r->o.out, "%s\n", s);
-                    free(s);
-                }
-            } else {
-                char tb[64];
-                fmt_time(tb, sizeof tb, p.ts_sec, p.ts_nsec);
-                fprintf(r->o.out, "%" PRIu64 " %s%s\n", p.frame_no, tb, f.line);
-            }
-        }
-        json_decref(f.json);
+        vsa_run_packet(r, c.linktype, p.frame_no, p.ts_sec, p.ts_nsec, p.data, p.caplen, p.wirelen);
         if ((r->frames & 0x3fff) == 0)
             vsa_progress_update(&r->prog, vsa_capture_offset(&c), r->frames);
     }

@@ -67,6 +67,9 @@ typedef struct vsa_run vsa_run;
 vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys);
 /* Process one capture file. Returns 0, or -1 after printing an input error. */
 int vsa_run_file(vsa_run *r, const char *path);
+/* Process one frame already in memory (tests, fuzzing); frame_no 1-based. */
+void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                    const uint8_t *data, size_t caplen, size_t wirelen);
 /* Print the totals (and the SA report in sa mode); returns the exit code:
  * 0 ok, 1 findings (ICV failures, replays, bad padding...), 2 input error. */
 int vsa_run_finish(vsa_run *r);

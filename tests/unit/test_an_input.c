@@ -355,3 +355,25 @@ Test(an_input, reassembly_timeout_and_memory_bound)
     cr_assert_geq(s->frags_lost, 8, "every fragment ends counted");
     vsa_reasm_free(r);
 }
+
+Test(an_input, reassembly_zero_length_fragments)
+{
+    /* found by fuzz_an_frame: an empty fragment at offset 0 (an empty datagram) */
+    vsa_reasm *r = vsa_reasm_new(1 << 20, 64, 30.0);
+    vsa_frag a = frag(9, 0, false, PAY, 0, 1.0);
+    cr_assert_eq(vsa_reasm_add(r, &a), VSA_RA_BAD);
+    /* an empty last fragment after data is fine */
+    vsa_frag a1 = frag(11, 0, true, PAY, 8, 1.0);
+    vsa_frag a2 = frag(11, 8, false, PAY, 0, 1.0);
+    cr_assert_eq(vsa_reasm_add(r, &a1), VSA_RA_HELD);
+    cr_assert_eq(vsa_reasm_add(r, &a2), VSA_RA_COMPLETE);
+    const uint8_t *h, *p;
+    size_t hl, pl;
+    vsa_reasm_take(r, &h, &hl, &p, &pl, NULL, NULL);
+    cr_assert_eq(pl, 8);
+    cr_assert_eq(hl, 20);
+    /* an empty non-last fragment is invalid */
+    vsa_frag b = frag(10, 0, true, PAY, 0, 1.0);
+    cr_assert_eq(vsa_reasm_add(r, &b), VSA_RA_BAD);
+    vsa_reasm_free(r);
+}

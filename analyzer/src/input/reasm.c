@@ -114,7 +114,8 @@ vsa_reasm_result vsa_reasm_add(vsa_reasm *r, const vsa_frag *f)
     r->st.fragments++;
     vsa_reasm_expire(r, f->ts);
     uint64_t end = (uint64_t)f->offset + f->len;
-    if (end > MAX_DGRAM || (f->mf && f->len % 8) || (f->mf && f->len == 0) || f->offset % 8) {
+    if (end > MAX_DGRAM || end == 0 || (f->mf && f->len % 8) || (f->mf && f->len == 0) ||
+        f->offset % 8) {
         r->st.bad++;
         return VSA_RA_BAD;
     }
@@ -197,7 +198,8 @@ vsa_reasm_result vsa_reasm_add(vsa_reasm *r, const vsa_frag *f)
         d->data = nd;
         d->cap = nc;
     }
-    memcpy(d->data + f->offset, f->data, f->len);
+    if (f->len)
+        memcpy(d->data + f->offset, f->data, f->len);
     if (end > d->held)
         d->held = (uint32_t)end;
     for (uint32_t o = f->offset; o < end; o += 8) {

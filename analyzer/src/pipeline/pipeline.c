@@ -666,8 +666,10 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
         set_disp(f, VSA_D_FRAGMENT_DROPPED);
         return;
     }
-    memcpy(r->rbuf, h, hl);
-    memcpy(r->rbuf + hl, p, pl);
+    if (hl)
+        memcpy(r->rbuf, h, hl);
+    if (pl)
+        memcpy(r->rbuf + hl, p, pl);
     uint8_t *ip = r->rbuf;
     if (fg.af == 4) {
         uint16_t tl = (uint16_t)(hl + pl);

@@ -23,6 +23,23 @@ def exts(*extra, auth=PW):
     return e + list(extra) + [N.cisco_auth(auth)]
 
 
+def nat_nhs():
+    """IOS puts the NHS it sends to in the NAT extension of a Registration Request (CIE /32, hold 0)."""
+    return N.cie(0, 32, 1514, 0, HUB[1], HUB[2])
+
+
+def reg_reply_exts(extra_nat_cies=()):
+    """IOS Registration Reply: Responder Address CIE (prefix 0), empty transit records, the request's
+    NAT extension echoed (plus the post-NAT address when the request came through a NAT)."""
+    nat = N.ext(N.EXT_CISCO_NAT, nat_nhs() + b"".join(extra_nat_cies), compulsory=False)
+    return [N.ext(N.EXT_RESPONDER, N.cie(0, 0, 1514, HOLD, HUB[1], HUB[2])), N.ext(N.EXT_FWD_TRANSIT),
+            N.ext(N.EXT_REV_TRANSIT), nat, N.cisco_auth(PW)]
+
+
+def reg_request_exts(auth=PW):
+    return exts(N.ext(N.EXT_CISCO_NAT, nat_nhs(), compulsory=False), auth=auth)
+
+
 def build():
     cap = Capture()
     facts = {}
@@ -33,29 +50,27 @@ def build():
 
     # 1. spoke1 registers (no NAT)
     t = 1.0
-    req = N.packet(N.OP_REG_REQ, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], exts())
+    req = N.packet(N.OP_REG_REQ, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], reg_request_exts())
     send(t, S1[3], hub_nbma, req, "spoke1 Registration Request (auth)")
     rep = N.packet(N.OP_REG_REP, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT),
-                    N.ext(N.EXT_REV_TRANSIT), N.cisco_auth(PW)])
+                   reg_reply_exts())
     send(t + 0.01, hub_nbma, S1[3], rep, "hub Registration Reply to spoke1 (auth)")
 
     # 2. spoke2 registers from behind a NAT: NHRP says 172.16.2.2, the packet arrives from 198.51.100.22
     t = 2.0
-    req = N.packet(N.OP_REG_REQ, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], exts())
+    req = N.packet(N.OP_REG_REQ, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], reg_request_exts())
     send(t, S2[3], hub_nbma, req, "spoke2 Registration Request from behind NAT (auth)")
     rep = N.packet(N.OP_REG_REP, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT),
-                    N.ext(N.EXT_REV_TRANSIT), N.cisco_nat(S2[3], S2[2]), N.cisco_auth(PW)])
+                   reg_reply_exts([N.cie(0, 32, 1514, HOLD, S2[3], S2[2])]))
     send(t + 0.01, hub_nbma, S2[3], rep, "hub Registration Reply to spoke2 with NAT extension 198.51.100.22")
 
     # 3. spoke4 has the wrong NHRP password: the hub answers with an Error Indication
     t = 3.0
     bad = N.packet(N.OP_REG_REQ, S4[1], S4[2], hub_tun, 0x40, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   exts(auth=b"wrongpw1"))
+                   reg_request_exts(auth=b"wrongpw1"))
     send(t, S4[3], hub_nbma, bad, "spoke4 Registration Request with a wrong password")
     extoff = struct.unpack("!H", bad[14:16])[0]
-    auth_off = extoff + 3 * 4          # Responder, Forward, Reverse (empty) precede Authentication
+    auth_off = extoff + 3 * 4 + 4 + 20  # Responder, Forward, Reverse (empty) and NAT (one CIE) precede it
     err = N.error_indication(hub_nbma, hub_tun, S4[2], 11, auth_off, bad)
     send(t + 0.01, hub_nbma, S4[3], err, "hub Error Indication: Authentication Failure (11)")
     facts["error_offset"] = auth_off

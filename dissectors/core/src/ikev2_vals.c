@@ -365,7 +365,7 @@ const vs_val vs_vals_ikev2_notify_type[] = {
     VS_V(16426, "PSK_CONFIRM"),
     VS_V(16427, "ERX_SUPPORTED"),
     VS_V(16428, "IFOM_CAPABILITY"),
-    VS_V(16429, "SENDER_REQUEST_ID"),
+    VS_V(16429, "GROUP_SENDER"), /* SENDER_REQUEST_ID before G-IKEv2 */
     VS_V(16430, "IKEV2_FRAGMENTATION_SUPPORTED"),
     VS_V(16431, "SIGNATURE_HASH_ALGORITHMS"),
     VS_V(16432, "CLONE_IKE_SA_SUPPORTED"),
@@ -383,8 +383,7 @@ const vs_val vs_vals_ikev2_notify_type[] = {
     VS_V(16444, "SA_RESOURCE_INFO"),
     VS_V(16445, "USE_PPK_INT"),
     VS_V(16446, "PPK_IDENTITY_KEY"),
-    VS_V(16447, "GROUP_SENDER"),
-    VS_R(16448, 40959, "Unassigned (status)"),
+    VS_R(16447, 40959, "Unassigned (status)"),
     VS_R(40960, 65535, "Private use (status)"),
     VS_VEND};
 

@@ -285,7 +285,7 @@ Test(ikev2, sa_init_request_proposals)
     cr_assert_str_eq(vs_ikev2_transform_name(4, 14), "2048-bit MODP Group (group 14)");
     cr_assert_str_eq(vs_ikev2_transform_name(1, 28), "ENCR_CHACHA20_POLY1305");
     cr_assert_str_eq(vs_ikev2_transform_name(1, 16), "ENCR_AES_CCM_16");
-    cr_assert_str_eq(vs_ikev2_transform_name(5, 1), "Extended Sequence Numbers");
+    cr_assert_str_eq(vs_ikev2_transform_name(5, 1), "Partially Transmitted 64-bit Sequential Numbers (ESN)");
     cr_assert_str_eq(vs_ikev2_transform_name(7, 36), "ML-KEM-768");
     cr_assert_null(vs_ikev2_transform_name(13, 1));
     done(f);

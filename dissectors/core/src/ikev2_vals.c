@@ -221,11 +221,11 @@ const vs_val vs_vals_ikev2_ke[] = {
 
 /* Transform Type 5 - Sequence Numbers Transform IDs */
 const vs_val vs_vals_ikev2_sn[] = {
-    VS_V(0, "No Extended Sequence Numbers"),
-    VS_V(1, "Extended Sequence Numbers"),
+    /* IANA's names since G-IKEv2; IOS and RFC 7296 say ESN off / on */
+    VS_V(0, "32-bit Sequential Numbers (no ESN)"),
+    VS_V(1, "Partially Transmitted 64-bit Sequential Numbers (ESN)"),
     VS_V(2, "32-bit Unspecified Numbers"),
-    VS_V(3, "64-bit Unspecified Numbers"),
-    VS_R(4, 65535, "Unassigned"),
+    VS_R(3, 65535, "Unassigned"),
     VS_VEND};
 
 const vs_val vs_vals_ikev2_id_type[] = {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
+#include "overhead/whatif.h"
 #include "pipeline/pipeline.h"
 
 #ifndef VPNSCOPE_VERSION
@@ -23,6 +24,7 @@ static const char *const USAGE_MAIN =
     "  decode   one line (or JSON object) per frame, after decapsulation and decryption\n"
     "  decrypt  write a pcapng in which each decrypted ESP packet is replaced by its inner packet\n"
     "  sa       per-SA counters in the style of IOS 'show crypto ipsec sa'\n"
+    "  overhead --what-if  encapsulation overhead calculator with ip mtu / adjust-mss advice\n"
     "\n"
     "Run 'vpnscope COMMAND --help' for the options of a command; 'man vpnscope' for the key\n"
     "file formats. Exit status: 0 ok, 1 findings (ICV failures, replays, bad padding, overlapping\n"
@@ -89,6 +91,73 @@ static void help_sa(FILE *o)
             KEY_HELP, COMMON_HELP);
 }
 
+static void help_overhead(FILE *o)
+{
+    fprintf(o, "usage: vpnscope overhead --what-if [--size N] [--encap PLAN] [--transform 'IOS WORDS']\n"
+               "                         [--mtu N] [--gre-key] [--json]\n"
+               "\n"
+               "Sizes of one inner packet of N bytes (default 1400) under the classic encapsulations\n"
+               "(or one PLAN), with 'ip mtu' and 'ip tcp adjust-mss' advice for the path MTU\n"
+               "(default 1500). TRANSFORM is an IOS transform set, e.g. 'esp-aes esp-sha-hmac'.\n");
+}
+
+static int cmd_overhead(int argc, char **argv)
+{
+    enum { O_WHATIF = 1, O_SIZE, O_ENCAP, O_TRANSFORM, O_MTU, O_GREKEY, O_JSON, O_HELP };
+    static const struct option lo[] = {{"what-if", no_argument, NULL, O_WHATIF},
+                                       {"size", required_argument, NULL, O_SIZE},
+                                       {"encap", required_argument, NULL, O_ENCAP},
+                                       {"transform", required_argument, NULL, O_TRANSFORM},
+                                       {"mtu", required_argument, NULL, O_MTU},
+                                       {"gre-key", no_argument, NULL, O_GREKEY},
+                                       {"json", no_argument, NULL, O_JSON},
+                                       {"help", no_argument, NULL, O_HELP},
+                                       {NULL, 0, NULL, 0}};
+    vsa_whatif_opts w;
+    memset(&w, 0, sizeof w);
+    w.size = 1400;
+    w.mtu = 1500;
+    bool whatif = false;
+    optind = 2;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        char *e;
+        unsigned long v;
+        switch (c) {
+        case O_WHATIF: whatif = true; break;
+        case O_SIZE:
+        case O_MTU:
+            v = strtoul(optarg, &e, 10);
+            if (e == optarg || *e || v < 20 || v > 65535) {
+                fprintf(stderr, "vpnscope overhead: %s must be a number from 20 to 65535, not '%s'\n",
+                        c == O_SIZE ? "--size" : "--mtu", optarg);
+                return VSA_EXIT_USAGE;
+            }
+            if (c == O_SIZE)
+                w.size = (uint32_t)v;
+            else
+                w.mtu = (uint32_t)v;
+            break;
+        case O_ENCAP: w.encap = optarg; break;
+        case O_TRANSFORM: w.transform = optarg; break;
+        case O_GREKEY: w.gre_key = true; break;
+        case O_JSON: w.json = true; break;
+        case 'h':
+        case O_HELP: help_overhead(stdout); return VSA_EXIT_OK;
+        default:
+            fprintf(stderr, "vpnscope overhead: bad option '%s'\n\n", argv[optind - 1]);
+            help_overhead(stderr);
+            return VSA_EXIT_USAGE;
+        }
+    }
+    if (!whatif || optind < argc) {
+        help_overhead(stderr);
+        return VSA_EXIT_USAGE;
+    }
+    return vsa_whatif_run(&w, stdout, stderr);
+}
+
 int vsa_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -104,6 +173,8 @@ int vsa_main(int argc, char **argv)
         printf("vpnscope %s\n", VPNSCOPE_VERSION);
         return VSA_EXIT_OK;
     }
+    if (strcmp(cmd, "overhead") == 0)
+        return cmd_overhead(argc, argv);
     vsa_opts o;
     memset(&o, 0, sizeof o);
     o.progress = -1;

@@ -172,7 +172,6 @@ vsa_reasm_result vsa_reasm_add(vsa_reasm *r, const vsa_frag *f)
         }
     }
     if (all_dup && !(f->offset == 0 && !d->have_first)) {
-        d->n_frags++;
         r->st.duplicates++;
         return VSA_RA_DUPLICATE;
     }

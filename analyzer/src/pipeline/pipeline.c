@@ -223,6 +223,13 @@ typedef struct frame_ctx {
     vsa_disp disp;
     bool disp_set;
     bool wrote; /* decrypt mode: an output frame was written */
+    /* the captured frame itself, while inner packets (decrypted, reassembled)
+     * are processed */
+    int top_linktype;
+    const uint8_t *top_data;
+    size_t top_caplen, top_wirelen;
+    const vs_frame *top_fr;
+    bool nested_write_ok; /* a reassembled datagram may write the frame */
 } frame_ctx;
 
 static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -352,21 +359,28 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen);
 
-/* Decrypted ESP: rebuild the frame with the inner packet for -w. */
-static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
-                           size_t caplen, const vs_frame *fr, const vs_layer *outer_ip,
-                           const vsa_esp_result *res, const sa_stat *s)
+static void keep_frame(vsa_run *r, frame_ctx *f)
+{
+    write_frame(r, f, f->top_linktype, f->top_data, f->top_caplen, f->top_wirelen, NULL);
+}
+
+/* Decrypted ESP: rebuild the captured frame with the inner packet for -w.
+ * fr / data: the packet the ESP was found in (the captured frame, or a
+ * datagram reassembled from it and earlier frames). */
+static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                           const vs_layer *outer_ip, const vsa_esp_result *res)
 {
     char comment[256];
     snprintf(comment, sizeof comment,
              "vpnscope: decrypted ESP from frame %" PRIu64 ", SPI 0x%08" PRIx32 ", sequence %" PRIu32
-             ", %s",
-             f->frame_no, res->spi, res->seq, res->icv_checked ? "ICV good" : "ICV not checked");
-    (void)s;
+             ", %s%s",
+             f->frame_no, res->spi, res->seq, res->icv_checked ? "ICV good" : "ICV not checked",
+             f->depth ? ", reassembled" : "");
+    const vs_frame *top = f->top_fr;
     const vs_layer *first_ip = NULL;
-    for (size_t i = 0; i < fr->n_layers; i++)
-        if (fr->layers[i].kind == VS_L_IPV4 || fr->layers[i].kind == VS_L_IPV6) {
-            first_ip = &fr->layers[i];
+    for (size_t i = 0; i < top->n_layers; i++)
+        if (top->layers[i].kind == VS_L_IPV4 || top->layers[i].kind == VS_L_IPV6) {
+            first_ip = &top->layers[i];
             break;
         }
     size_t prefix = first_ip ? first_ip->span.off : 0;
@@ -376,15 +390,15 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t
         /* tunnel mode: link header + inner packet, link type fixed to the inner version */
         if (prefix + il > BUFSZ)
             goto keep;
-        memcpy(r->obuf, data, prefix);
+        memcpy(r->obuf, f->top_data, prefix);
         memcpy(r->obuf + prefix, inner, il);
         bool v6 = res->next_header == 41;
         bool outer_v6 = first_ip && first_ip->kind == VS_L_IPV6;
         if (v6 != outer_v6 && prefix) {
             /* patch the EtherType / protocol of the last link-layer header */
             const vs_layer *lk = NULL;
-            for (size_t i = 0; i < fr->n_layers && &fr->layers[i] != first_ip; i++)
-                lk = &fr->layers[i];
+            for (size_t i = 0; i < top->n_layers && &top->layers[i] != first_ip; i++)
+                lk = &top->layers[i];
             if (!lk)
                 goto keep;
             uint16_t et = v6 ? 0x86DD : 0x0800;
@@ -395,14 +409,14 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t
             case VS_L_SLL: at = lk->span.off + 14; break;
             case VS_L_SLL2: at = lk->span.off; break;
             case VS_L_NULL: {
-                /* host-order family in the capture's byte order: keep the
-                 * order, change the value (2 vs 24/28/30 for IPv6) */
-                uint32_t fam = v6 ? 24 : 2;
+                /* family in the capture's byte order: keep the order, change
+                 * the value (2 for IPv4, 24 for IPv6) */
                 uint8_t *p = r->obuf + lk->span.off;
+                uint8_t fam = v6 ? 24 : 2;
                 if (p[0] == 0 && p[1] == 0)
-                    p[2] = 0, p[3] = (uint8_t)fam;
+                    p[2] = 0, p[3] = fam;
                 else
-                    p[0] = (uint8_t)fam, p[1] = p[2] = p[3] = 0;
+                    p[0] = fam, p[1] = p[2] = p[3] = 0;
                 goto patched;
             }
             default: goto keep;
@@ -411,7 +425,7 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t
             r->obuf[at + 1] = (uint8_t)et;
         }
     patched:
-        write_frame(r, f, linktype, r->obuf, prefix + il, prefix + il, comment);
+        write_frame(r, f, f->top_linktype, r->obuf, prefix + il, prefix + il, comment);
         return;
     }
     /* transport mode: the outer IP header now carries the next header */
@@ -427,11 +441,16 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t
         if (outer_ip->kind == VS_L_IPV6 && m.n_ext)
             goto keep; /* extension headers: not rewritten */
         size_t hl = outer_ip->kind == VS_L_IPV4 ? m.hdr_len : 40;
-        if (ipo + hl + il > BUFSZ || hl > caplen - ipo)
+        /* what precedes the IP header: this frame's, or the captured frame's
+         * link header for a reassembled datagram */
+        const uint8_t *pre = f->depth ? f->top_data : data;
+        size_t pl = f->depth ? prefix : ipo;
+        if (pl + hl + il > BUFSZ || hl > caplen - ipo)
             goto keep;
-        memcpy(r->obuf, data, ipo + hl);
-        memcpy(r->obuf + ipo + hl, inner, il);
-        uint8_t *ip = r->obuf + ipo;
+        memcpy(r->obuf, pre, pl);
+        memcpy(r->obuf + pl, data + ipo, hl);
+        memcpy(r->obuf + pl + hl, inner, il);
+        uint8_t *ip = r->obuf + pl;
         if (outer_ip->kind == VS_L_IPV4) {
             uint16_t tl = (uint16_t)(hl + il);
             ip[2] = (uint8_t)(tl >> 8);
@@ -446,14 +465,14 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, int linktype, const uint8_t
             ip[5] = (uint8_t)il;
             ip[6] = res->next_header;
         }
-        write_frame(r, f, linktype, r->obuf, ipo + hl + il, ipo + hl + il, comment);
+        write_frame(r, f, f->top_linktype, r->obuf, pl + hl + il, pl + hl + il, comment);
         return;
     }
 keep:
-    write_frame(r, f, linktype, data, caplen, caplen, NULL);
+    keep_frame(r, f);
 }
 
-static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
+static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                        const vs_frame *fr)
 {
     size_t ei = layer_index(fr, VS_L_ESP);
@@ -495,7 +514,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
         set_disp(f, VSA_D_ESP_NO_KEY);
         say(f, " (no key)");
         jset(f, "vpnscope.analyzer.esp.status", json_string("no key"));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     size_t ki = (size_t)(key - r->keys->esp);
@@ -507,7 +526,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
         say(f, " (%s)", r->ctx[ki].error);
         jset(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     if (avail < len) {
@@ -515,7 +534,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " (truncated: %zu of %zu bytes captured)", avail, len);
         jset(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     uint32_t hi = vsa_replay_guess_hi(&s->rp, seq, key->esn);
@@ -528,14 +547,14 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
         set_disp(f, VSA_D_ESP_ICV_BAD);
         say(f, " ICV FAILURE");
         jset(f, "vpnscope.analyzer.esp.status", json_string("ICV failure"));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     case VSA_ESP_TRUNCATED:
         s->truncated++;
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " (too short for the SA's IV, trailer and ICV)");
         jset(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     case VSA_ESP_UNSUPPORTED:
     case VSA_ESP_CRYPTO_ERROR:
@@ -543,14 +562,14 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
         say(f, " (%s)", vsa_esp_verdict_name(vd));
         jset(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     default:
         s->malformed++;
         set_disp(f, VSA_D_ESP_MALFORMED);
         say(f, " (%s)", vsa_esp_verdict_name(vd));
         jset(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     s->decrypted++;
@@ -576,7 +595,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *da
     jset(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
     jset(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
     if (r->o.mode == VSA_MODE_DECRYPT) {
-        emit_decrypted(r, f, linktype, data, caplen, fr, ip, &res, s);
+        emit_decrypted(r, f, data, caplen, ip, &res);
         return;
     }
     if (r->o.mode == VSA_MODE_DECODE && f->depth < 4) {
@@ -647,14 +666,14 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
         set_disp(f, VSA_D_FRAGMENT_HELD);
         say(f, " IP fragment id 0x%" PRIx32 " offset %" PRIu32 "%s", fg.id, fg.offset,
             rr == VSA_RA_DUPLICATE ? " (duplicate)" : "");
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     if (rr != VSA_RA_COMPLETE) {
         set_disp(f, VSA_D_FRAGMENT_DROPPED);
         say(f, " IP fragment dropped (%s)",
             rr == VSA_RA_CONFLICT ? "overlap with different bytes" : rr == VSA_RA_BAD ? "bad offset or length" : "reassembly limits");
-        write_frame(r, f, linktype, data, caplen, caplen, NULL);
+        keep_frame(r, f);
         return;
     }
     const uint8_t *h, *p;
@@ -702,9 +721,13 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
     if (!copy)
         return;
     memcpy(copy, r->rbuf, hl + pl);
+    bool nw = f->nested_write_ok;
+    f->nested_write_ok = true;
     f->depth++;
     process(r, f, VS_LINKTYPE_RAW, copy, hl + pl, hl + pl);
     f->depth--;
+    f->nested_write_ok = nw;
+    keep_frame(r, f); /* when the datagram wrote nothing */
     free(copy);
 }
 
@@ -784,6 +807,13 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         t = &tree;
     }
     vs_frame_decode(linktype, data, caplen, wirelen, t, &fr);
+    if (f->depth == 0) {
+        f->top_linktype = linktype;
+        f->top_data = data;
+        f->top_caplen = caplen;
+        f->top_wirelen = wirelen;
+        f->top_fr = &fr;
+    }
     bool ikev2 = false;
     if (fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
         data[fr.app_span.off + 17] >> 4 == 2) {
@@ -822,7 +852,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
     }
     switch (fr.app) {
     case VS_APP_ESP:
-        handle_esp(r, f, linktype, data, caplen, &fr);
+        handle_esp(r, f, data, caplen, &fr);
         return;
     case VS_APP_IKE:
         set_disp(f, VSA_D_IKE);
@@ -871,15 +901,15 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         }
         break;
     }
-    if (f->depth == 0)
-        write_frame(r, f, linktype, data, caplen, wirelen, NULL);
+    keep_frame(r, f);
 }
 
 
 static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
                         size_t wire, const char *comment)
 {
-    if (r->o.mode != VSA_MODE_DECRYPT || !r->w_open || f->wrote || f->depth > 0)
+    if (r->o.mode != VSA_MODE_DECRYPT || !r->w_open || f->wrote ||
+        (f->depth > 0 && !f->nested_write_ok))
         return;
     f->wrote = true;
     if (vsa_pcapng_write(&r->w, linktype, f->ts_sec, f->ts_nsec, d, (uint32_t)n, (uint32_t)wire,

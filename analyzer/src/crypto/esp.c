@@ -1,5 +1,12 @@
 /* ESP decryption, ICV verification and sequence-number analysis (see esp.h). */
+/* The one-shot digest structs (SHA_CTX...) are deprecated in OpenSSL 3 but are
+ * the only way to copy a keyed HMAC state without an allocation per packet. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "crypto/esp.h"
+
+#include <openssl/md5.h>
+#include <openssl/sha.h>
+#include <stddef.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -40,21 +47,8 @@ static const EVP_CIPHER *pick_cipher(vsa_enc e, unsigned keylen)
     }
 }
 
-static const char *hmac_digest(vsa_integ i)
-{
-    switch (i) {
-    case VSA_INTEG_HMAC_MD5_96: return "MD5";
-    case VSA_INTEG_HMAC_SHA1_96: return "SHA1";
-    case VSA_INTEG_HMAC_SHA256_96:
-    case VSA_INTEG_HMAC_SHA256_128: return "SHA256";
-    case VSA_INTEG_HMAC_SHA384_192: return "SHA384";
-    case VSA_INTEG_HMAC_SHA512_256: return "SHA512";
-    default: return NULL;
-    }
-}
-
-/* DES and 3DES... DES lives in OpenSSL 3's legacy provider; loading any
- * provider explicitly drops the implicit default, so load both once. */
+/* DES lives in OpenSSL 3's legacy provider; loading any provider explicitly
+ * drops the implicit default, so load both, once. */
 static void load_providers(void)
 {
     /* kept in statics: loaded once for the life of the process */
@@ -72,6 +66,101 @@ static void load_providers(void)
 void vsa_crypto_global_init(void)
 {
     load_providers();
+}
+
+_Static_assert(sizeof(SHA512_CTX) <= 256 && sizeof(SHA256_CTX) <= 256 && sizeof(SHA_CTX) <= 256 &&
+                   sizeof(MD5_CTX) <= 256,
+               "digest state fits vsa_hmac");
+
+static int hkind(vsa_integ i)
+{
+    switch (i) {
+    case VSA_INTEG_HMAC_MD5_96: return 1;
+    case VSA_INTEG_HMAC_SHA1_96: return 2;
+    case VSA_INTEG_HMAC_SHA256_96:
+    case VSA_INTEG_HMAC_SHA256_128: return 3;
+    case VSA_INTEG_HMAC_SHA384_192: return 4;
+    case VSA_INTEG_HMAC_SHA512_256: return 5;
+    default: return 0;
+    }
+}
+
+static void h_init(int k, void *c)
+{
+    switch (k) {
+    case 1: MD5_Init(c); break;
+    case 2: SHA1_Init(c); break;
+    case 3: SHA256_Init(c); break;
+    case 4: SHA384_Init(c); break;
+    case 5: SHA512_Init(c); break;
+    }
+}
+
+static void h_update(int k, void *c, const void *p, size_t n)
+{
+    switch (k) {
+    case 1: MD5_Update(c, p, n); break;
+    case 2: SHA1_Update(c, p, n); break;
+    case 3: SHA256_Update(c, p, n); break;
+    case 4: SHA384_Update(c, p, n); break;
+    case 5: SHA512_Update(c, p, n); break;
+    }
+}
+
+static void h_final(int k, void *c, uint8_t *out)
+{
+    switch (k) {
+    case 1: MD5_Final(out, c); break;
+    case 2: SHA1_Final(out, c); break;
+    case 3: SHA256_Final(out, c); break;
+    case 4: SHA384_Final(out, c); break;
+    case 5: SHA512_Final(out, c); break;
+    }
+}
+
+static const unsigned h_block[] = {0, 64, 64, 64, 128, 128};
+static const unsigned h_out[] = {0, 16, 20, 32, 48, 64};
+
+/* RFC 2104: absorb K ^ ipad and K ^ opad once. */
+static void hmac_key(vsa_hmac *h, int kind, const uint8_t *key, size_t klen)
+{
+    uint8_t k[128] = {0}, pad[128];
+    unsigned bl = h_block[kind];
+    h->kind = kind;
+    h->out_len = h_out[kind];
+    if (klen > bl) {
+        _Alignas(16) uint8_t c[256];
+        h_init(kind, c);
+        h_update(kind, c, key, klen);
+        h_final(kind, c, k);
+    } else {
+        memcpy(k, key, klen);
+    }
+    for (unsigned i = 0; i < bl; i++)
+        pad[i] = k[i] ^ 0x36;
+    h_init(kind, h->inner);
+    h_update(kind, h->inner, pad, bl);
+    for (unsigned i = 0; i < bl; i++)
+        pad[i] = k[i] ^ 0x5c;
+    h_init(kind, h->outer);
+    h_update(kind, h->outer, pad, bl);
+    OPENSSL_cleanse(k, sizeof k);
+    OPENSSL_cleanse(pad, sizeof pad);
+}
+
+static void hmac_run(const vsa_hmac *h, const uint8_t *p, size_t n, const uint8_t *tail,
+                     size_t tn, uint8_t *out)
+{
+    _Alignas(16) uint8_t c[256];
+    uint8_t in[64];
+    memcpy(c, h->inner, sizeof c);
+    h_update(h->kind, c, p, n);
+    if (tn)
+        h_update(h->kind, c, tail, tn);
+    h_final(h->kind, c, in);
+    memcpy(c, h->outer, sizeof c);
+    h_update(h->kind, c, in, h->out_len);
+    h_final(h->kind, c, out);
 }
 
 static int init_fail(vsa_esp_ctx *x, const char *msg)
@@ -121,21 +210,10 @@ int vsa_esp_ctx_init(vsa_esp_ctx *x, const vsa_esp_sa *sa)
     } else {
         x->block = 1;
     }
-    const char *md = hmac_digest(sa->integ);
-    if (md) {
-        EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-        if (!mac)
-            return init_fail(x, "HMAC not available");
-        EVP_MAC_CTX *mc = EVP_MAC_CTX_new(mac);
-        EVP_MAC_free(mac);
-        if (!mc)
-            return init_fail(x, "out of memory");
-        x->mac = mc;
-        OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md, 0),
-                                OSSL_PARAM_construct_end()};
-        if (EVP_MAC_init(mc, sa->auth_key, sa->auth_key_len, params) != 1)
-            return init_fail(x, "HMAC rejected the key");
-        x->mac_out_len = (unsigned)EVP_MAC_CTX_get_mac_size(mc);
+    int hk = hkind(sa->integ);
+    if (hk) {
+        hmac_key(&x->hmac, hk, sa->auth_key, sa->auth_key_len);
+        x->mac_out_len = x->hmac.out_len;
     } else if (sa->integ == VSA_INTEG_AES_XCBC_96) {
         /* RFC 3566 sec. 4: K1 = E(K, 0x01..), K2 = E(K, 0x02..), K3 = E(K, 0x03..) */
         uint8_t in[48], out[48 + 16];
@@ -168,7 +246,6 @@ int vsa_esp_ctx_init(vsa_esp_ctx *x, const vsa_esp_sa *sa)
 void vsa_esp_ctx_free(vsa_esp_ctx *x)
 {
     EVP_CIPHER_CTX_free(x->cipher);
-    EVP_MAC_CTX_free(x->mac);
     EVP_CIPHER_CTX_free(x->xcbc);
     if (x->scratch) {
         OPENSSL_cleanse(x->scratch, x->scratch_cap);
@@ -217,13 +294,9 @@ static int compute_icv(vsa_esp_ctx *x, const uint8_t *esp, size_t n, bool esn, u
 {
     uint8_t hi[4] = {(uint8_t)(seq_hi >> 24), (uint8_t)(seq_hi >> 16), (uint8_t)(seq_hi >> 8),
                      (uint8_t)seq_hi};
-    if (x->mac) {
-        size_t ol = 0;
-        if (EVP_MAC_init(x->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(x->mac, esp, n) != 1)
-            return -1;
-        if (esn && EVP_MAC_update(x->mac, hi, 4) != 1)
-            return -1;
-        return EVP_MAC_final(x->mac, mac, &ol, 64) == 1 ? 0 : -1;
+    if (x->hmac.kind) {
+        hmac_run(&x->hmac, esp, n, hi, esn ? 4 : 0, mac);
+        return 0;
     }
     if (x->xcbc) {
         if (!esn)
@@ -263,14 +336,14 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
     size_t ct_len = len - ct_off - x->icv_len;
     if (x->block > 1 && ct_len % x->block)
         return finish(r, VSA_ESP_BAD_BLOCK);
-    if (out_cap < ct_len)
+    if (out_cap < x->iv_len + ct_len)
         return finish(r, VSA_ESP_CRYPTO_ERROR);
     const uint8_t *iv = esp + 8;
     const uint8_t *ct = esp + ct_off;
     const uint8_t *icv = esp + len - x->icv_len;
 
     /* integrity first (encrypt-then-MAC): a bad ICV is not decrypted */
-    if (!x->aead && (x->mac || x->xcbc)) {
+    if (!x->aead && (x->hmac.kind || x->xcbc)) {
         uint8_t mac[64];
         if (compute_icv(x, esp, len - x->icv_len, sa->esn, seq_hi, mac) < 0)
             return finish(r, VSA_ESP_CRYPTO_ERROR);
@@ -280,6 +353,7 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
     }
 
     int ol = 0, fl = 0;
+    size_t pt_off = 0; /* where the plaintext starts in out */
     EVP_CIPHER_CTX *c = x->cipher;
     switch (sa->enc) {
     case VSA_ENC_NULL:
@@ -288,9 +362,15 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
     case VSA_ENC_DES_CBC:
     case VSA_ENC_3DES_CBC:
     case VSA_ENC_AES_CBC:
-        if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv) != 1 ||
-            EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1)
+        /* No re-initialisation per packet: decrypting IV | ciphertext as a
+         * continuation of the previous packet's chain gives one garbage
+         * block (discarded) and then exactly this packet's plaintext, since
+         * CBC decryption of a block only needs the block before it. */
+        (void)iv;
+        if (EVP_DecryptUpdate(c, out, &ol, esp + 8, (int)(x->iv_len + ct_len)) != 1 ||
+            (size_t)ol != x->iv_len + ct_len)
             return finish(r, VSA_ESP_CRYPTO_ERROR);
+        pt_off = x->iv_len;
         break;
     case VSA_ENC_AES_CTR: {
         uint8_t cb[16];
@@ -336,6 +416,8 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
         return finish(r, VSA_ESP_UNSUPPORTED);
     }
     /* trailer: ... | pad (1, 2, 3 ...) | pad length | next header */
+    out += pt_off;
+    r->inner_off = pt_off;
     uint8_t pad_len = out[ct_len - 2];
     r->next_header = out[ct_len - 1];
     r->pad_len = pad_len;

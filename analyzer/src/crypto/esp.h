@@ -34,10 +34,18 @@ typedef enum vsa_esp_verdict {
 
 const char *vsa_esp_verdict_name(vsa_esp_verdict v);
 
+/* HMAC state after absorbing the key pads (RFC 2104), copied per packet:
+ * no allocation and no provider round trip per packet. */
+typedef struct vsa_hmac {
+    int kind;          /* 0 none, 1 MD5, 2 SHA-1, 3 SHA-256, 4 SHA-384, 5 SHA-512 */
+    unsigned out_len;
+    _Alignas(16) uint8_t inner[256], outer[256]; /* MD5_CTX / SHA_CTX / SHA256_CTX / SHA512_CTX */
+} vsa_hmac;
+
 typedef struct vsa_esp_ctx {
     const vsa_esp_sa *sa;
     void *cipher;   /* EVP_CIPHER_CTX */
-    void *mac;      /* EVP_MAC_CTX (HMAC) */
+    vsa_hmac hmac;  /* kind 0 when the SA has no HMAC */
     void *xcbc;     /* EVP_CIPHER_CTX: AES-128-CBC keyed with K1 (RFC 3566) */
     uint8_t xk2[16], xk3[16];
     uint8_t salt[4];
@@ -56,7 +64,8 @@ typedef struct vsa_esp_result {
     uint8_t pad_len;
     uint32_t spi, seq;
     size_t iv_len, icv_len;
-    size_t inner_len;   /* payload bytes written to out */
+    size_t inner_off;   /* the inner payload is out[inner_off .. inner_off + inner_len) */
+    size_t inner_len;
 } vsa_esp_result;
 
 /* Load OpenSSL's default and legacy (DES) providers; call before starting
@@ -70,7 +79,7 @@ void vsa_esp_ctx_free(vsa_esp_ctx *ctx);
 /* Decrypt one ESP packet (esp points at the SPI, len bytes to the end of the
  * ICV; the caller makes sure these are all the bytes the packet had).
  * seq_hi: the high 32 bits of the sequence number when the SA uses ESN.
- * out must hold len bytes. The inner payload is out[0 .. inner_len). */
+ * out must hold len bytes. The inner payload is out[inner_off .. +inner_len). */
 vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *ctx, const uint8_t *esp, size_t len, uint32_t seq_hi,
                                 uint8_t *out, size_t out_cap, vsa_esp_result *res);
 

@@ -19,6 +19,9 @@
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
+#ifdef VSA_HAVE_IKEV1
+#include "vpnscope/ikev1.h"
+#endif
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -81,7 +84,23 @@ struct vsa_run {
     int linktype_out; /* first link type written */
     vs_ikev2_msg *ike2;
     uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
+#ifdef VSA_HAVE_IKEV1
+    vs_ikev1_msg *ike1, *ike1_inner;
+#endif
+    struct ike1_sess *sess;
+    size_t n_sess, cap_sess;
+    uint64_t ike1_retrans, ike1_bad_plain;
 };
+
+/* IKEv1 SA state for decryption, per initiator cookie. */
+typedef struct ike1_sess {
+    uint8_t icookie[8];
+    bool have_init;
+    uint8_t init_af, init_addr[16];
+    bool have_key, have_transform;
+    uint32_t doi;
+    vsa_ike1_state st;
+} ike1_sess;
 
 #define BUFSZ (262144 + 4096)
 
@@ -111,6 +130,14 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
                              o->reasm_timeout > 0 ? o->reasm_timeout : 30.0);
     r->linktype_out = -1;
     r->ike2 = malloc(sizeof *r->ike2);
+#ifdef VSA_HAVE_IKEV1
+    r->ike1 = malloc(sizeof *r->ike1);
+    r->ike1_inner = malloc(sizeof *r->ike1_inner);
+    if (!r->ike1 || !r->ike1_inner) {
+        vsa_run_free(r);
+        return NULL;
+    }
+#endif
     if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
         vsa_run_free(r);
         return NULL;
@@ -134,6 +161,14 @@ void vsa_run_free(vsa_run *r)
     free(r->obuf);
     free(r->rbuf);
     free(r->ike2);
+#ifdef VSA_HAVE_IKEV1
+    free(r->ike1);
+    free(r->ike1_inner);
+#endif
+    for (size_t i = 0; i < r->n_sess; i++)
+        if (r->sess[i].have_key)
+            vsa_ike1_free(&r->sess[i].st);
+    free(r->sess);
     vsa_reasm_free(r->reasm);
     if (r->w_open)
         vsa_pcapng_close(&r->w);
@@ -384,7 +419,7 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
             break;
         }
     size_t prefix = first_ip ? first_ip->span.off : 0;
-    const uint8_t *inner = r->buf;
+    const uint8_t *inner = r->buf + res->inner_off;
     size_t il = res->inner_len;
     if (res->next_header == 4 || res->next_header == 41) {
         /* tunnel mode: link header + inner packet, link type fixed to the inner version */
@@ -605,7 +640,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
              * after this returns, and inner ESP uses its own copy */
             uint8_t *copy = malloc(res.inner_len ? res.inner_len : 1);
             if (copy) {
-                memcpy(copy, r->buf, res.inner_len);
+                memcpy(copy, r->buf + res.inner_off, res.inner_len);
                 f->depth++;
                 process(r, f, VS_LINKTYPE_RAW, copy, res.inner_len, res.inner_len);
                 f->depth--;
@@ -795,6 +830,130 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
 }
 
+#ifdef VSA_HAVE_IKEV1
+static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
+{
+    for (size_t i = 0; i < r->n_sess; i++)
+        if (memcmp(r->sess[i].icookie, icookie, 8) == 0)
+            return &r->sess[i];
+    if (r->n_sess == 65536)
+        return NULL;
+    if (r->n_sess == r->cap_sess) {
+        size_t nc = r->cap_sess ? r->cap_sess * 2 : 16;
+        ike1_sess *n = realloc(r->sess, nc * sizeof *n);
+        if (!n)
+            return NULL;
+        r->sess = n;
+        r->cap_sess = nc;
+    }
+    ike1_sess *s = &r->sess[r->n_sess++];
+    memset(s, 0, sizeof *s);
+    memcpy(s->icookie, icookie, 8);
+    s->doi = 1;
+    const vsa_ike1_key *k = vsa_keys_find_ike1(r->keys, icookie);
+    if (k) {
+        vsa_ike1_init(&s->st, k);
+        s->have_key = true;
+    }
+    return s;
+}
+
+/* An ISAKMP message (IKEv1 or GDOI) already decoded into r->ike1: learn the
+ * negotiated transform and the KE payloads, decrypt an encrypted body with
+ * the ikev1 table and decode its payloads. */
+static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                         const vs_layer *ip)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_ikev1_msg *m = r->ike1;
+    const vs_ike_hdr *h = &m->hdr;
+    say(f, " %s %s msgid 0x%08" PRIx32, m->gdoi ? "GDOI" : "IKEv1",
+        vs_val_name_or(vs_vals_ike_exch_type, h->exch_type, "?"), h->msgid);
+    if (h->icookie.len != 8 || h->rcookie.len != 8)
+        return;
+    const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
+    static const uint8_t zero[8];
+    bool rzero = memcmp(rc, zero, 8) == 0;
+    ike1_sess *s = ike1_session(r, ic);
+    if (!s)
+        return;
+    int af = ip && ip->kind == VS_L_IPV6 ? 6 : 4;
+    if (ip && rzero && !s->have_init) {
+        s->have_init = true;
+        s->init_af = (uint8_t)af;
+        memcpy(s->init_addr, ip->u.ip.src, 16);
+    }
+    bool from_init = ip && s->have_init ? memcmp(s->init_addr, ip->u.ip.src, af == 4 ? 4 : 16) == 0
+                                        : rzero;
+    if (!(h->flags & 1)) {
+        /* clear: the responder's SA carries the chosen transform; KE payloads give the IV */
+        for (size_t i = 0; i < m->n_payloads; i++) {
+            const vs_ike_payload *p = &m->payloads[i];
+            if (p->type == 1 && p->parent < 0)
+                s->doi = p->value;
+            if (p->type == 1 && !from_init && s->have_key && m->n_transforms && !s->have_transform) {
+                const vs_ike_transform *t = &m->transforms[0];
+                if (vsa_ike1_set_transform(&s->st, t->encr, t->key_length, t->hash) == VSA_IKE_OK)
+                    s->have_transform = true;
+            }
+            if (p->type == 4 && s->have_key && p->data.off + p->data.len <= caplen)
+                vsa_ike1_set_ke(&s->st, from_init, data + p->data.off, p->data.len);
+        }
+        return;
+    }
+    if (!s->have_key) {
+        r->ike_no_key++;
+        say(f, " [encrypted, no key]");
+        jset(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t off = h->encrypted.off, len = h->encrypted.len;
+    if (off > caplen || len > caplen - off || len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        jset(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    bool rt = false;
+    vsa_ike_verdict vd = vsa_ike1_decrypt(&s->st, h->msgid, data + off, len, r->buf, &rt);
+    if (vd != VSA_IKE_OK) {
+        r->ike_failed++;
+        say(f, " [encrypted: %s]", vsa_ike_verdict_name(vd));
+        jset(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        return;
+    }
+    if (rt)
+        r->ike1_retrans++;
+    vs_ikev1_msg *in = r->ike1_inner;
+    memset(in, 0, sizeof *in);
+    in->hdr = *h;
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
+    vs_status st = vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    if (st != VS_OK) {
+        /* no ICV in IKEv1: an undecodable plaintext is the sign of a wrong key or IV */
+        r->ike1_bad_plain++;
+        say(f, " [decrypted, but the payloads do not parse: wrong key?%s]", rt ? ", retransmission" : "");
+        jset(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
+        return;
+    }
+    r->ike_decrypted++;
+    if (f->json)
+        tree_to_json(f, &t2);
+    jset(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    if (rt)
+        jset(f, "vpnscope.analyzer.ike.retransmission", json_true());
+    say(f, " [decrypted%s:", rt ? ", retransmission" : "");
+    for (size_t i = 0; i < in->n_payloads; i++)
+        if (in->payloads[i].parent < 0)
+            say(f, " %s", vs_val_name_or(vs_vals_ike_payload_type, in->payloads[i].type, "?"));
+    say(f, "]");
+}
+#endif
+
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
 {
@@ -822,6 +981,15 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         vs_ikev2_decode(&c, t, r->ike2);
         ikev2 = true;
     }
+#ifdef VSA_HAVE_IKEV1
+    bool ikev1 = false;
+    if ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI) {
+        vs_cursor c = fr.app_cur;
+        memset(r->ike1, 0, sizeof *r->ike1);
+        vs_ikev1_decode(&c, t, r->ike1);
+        ikev1 = true;
+    }
+#endif
     if (t)
         tree_to_json(f, t);
     const vs_layer *outer = NULL;
@@ -858,12 +1026,21 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         set_disp(f, VSA_D_IKE);
         if (ikev2)
             handle_ikev2(r, f, data, caplen);
+#ifdef VSA_HAVE_IKEV1
+        else if (ikev1)
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
+#endif
         else
             say(f, " IKEv1");
         break;
     case VS_APP_GDOI:
         set_disp(f, VSA_D_GDOI);
-        say(f, " GDOI");
+#ifdef VSA_HAVE_IKEV1
+        if (ikev1)
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
+        else
+#endif
+            say(f, " GDOI");
         break;
     case VS_APP_NHRP:
         set_disp(f, VSA_D_NHRP);
@@ -1111,6 +1288,10 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
+    if (r->ike1_retrans || r->ike1_bad_plain)
+        fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
+                   " decrypted bodies whose payloads do not parse (wrong key?)\n",
+                r->ike1_retrans, r->ike1_bad_plain);
     int rc = 0;
     if (r->w_open) {
         if (vsa_pcapng_close(&r->w) < 0) {
@@ -1119,7 +1300,7 @@ int vsa_run_finish(vsa_run *r)
         }
         r->w_open = false;
     }
-    if (findings(r) || rs->conflicts || r->ike_icv_fail)
+    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain)
         rc = 1;
     if (r->input_error)
         rc = 2;

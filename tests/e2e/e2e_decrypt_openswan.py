@@ -72,6 +72,21 @@ for cap in caps:
             print(f"FAIL {name}: tshark did not judge every ICV good: {icv}")
             fail = True
         print(f"ok {name}: {agree}/{len(mine)} inner packets byte-identical to tshark")
+# standard input and output: "-" for the capture and for -w
+import subprocess  # noqa: E402
+cap, keys = caps[0], caps[0] + ".keys.wireshark-esp_sa.DERIVED.txt"
+with open(cap, "rb") as f:
+    p = subprocess.run([vpnscope, "sa", "-", "-k", keys, "--no-progress"], stdin=f, capture_output=True)
+if p.returncode != 0 or b"8  ESP decrypted" not in p.stdout:
+    print(f"FAIL capture from stdin: {p.returncode} {p.stdout[-300:]!r} {p.stderr!r}")
+    fail = True
+p = subprocess.run([vpnscope, "decrypt", cap, "-k", keys, "-w", "-", "--no-progress"], capture_output=True)
+with tempfile.NamedTemporaryFile(suffix=".pcapng") as t:
+    t.write(p.stdout)
+    t.flush()
+    if p.returncode != 0 or len(read_pcapng(t.name)) != 8 or b"8  ESP decrypted" not in p.stderr:
+        print(f"FAIL decrypt -w -: rc={p.returncode} stderr={p.stderr!r}")
+        fail = True
 if have_tshark:
     print(f"oracle agreement: {total_agree}/{total}")
 sys.exit(1 if fail else 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -24,8 +25,24 @@ int vsa_capture_open(vsa_capture *c, const char *path)
         }
         c->file_size = (uint64_t)st.st_size;
     }
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, eb);
+    /* our own stream with a 1 MiB buffer: libpcap's default stdio buffer
+     * costs one read() per 4 KiB */
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        snprintf(c->error, sizeof c->error, "%s: cannot open capture: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fp != stdin) { /* stdin outlives us: keep its own buffer */
+        c->iobuf = malloc(1u << 20);
+        if (c->iobuf)
+            setvbuf(fp, c->iobuf, _IOFBF, 1u << 20);
+    }
+    pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, eb);
     if (!p) {
+        if (fp != stdin)
+            fclose(fp);
+        free(c->iobuf);
+        c->iobuf = NULL;
         snprintf(c->error, sizeof c->error, "%s: not a readable pcap or pcapng capture: %s",
                  strcmp(path, "-") ? path : "(stdin)", eb);
         return -1;
@@ -74,6 +91,8 @@ uint64_t vsa_capture_offset(const vsa_capture *c)
 void vsa_capture_close(vsa_capture *c)
 {
     if (c->pcap)
-        pcap_close(c->pcap);
+        pcap_close(c->pcap); /* closes the stream too */
     c->pcap = NULL;
+    free(c->iobuf);
+    c->iobuf = NULL;
 }

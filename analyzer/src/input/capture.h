@@ -18,6 +18,7 @@ typedef struct vsa_capture {
     uint64_t frame_no; /* of the last frame read, 1-based */
     uint64_t file_size; /* 0 when unknown (stdin) */
     char error[512];
+    char *iobuf; /* stdio buffer of the stream */
 } vsa_capture;
 
 typedef struct vsa_packet {

@@ -2,6 +2,7 @@
 #include "output/pcapng.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int put(vsa_pcapng *w, const void *p, size_t n)
@@ -40,6 +41,11 @@ int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app)
     if (!w->f) {
         snprintf(w->error, sizeof w->error, "%s: cannot create: %s", path, strerror(errno));
         return -1;
+    }
+    if (w->f != stdout) { /* stdout outlives us: keep its own buffer */
+        w->iobuf = malloc(1u << 20);
+        if (w->iobuf)
+            setvbuf(w->f, w->iobuf, _IOFBF, 1u << 20);
     }
     /* SHB: type, total length, byte-order magic, version 1.0, section length -1,
      * shb_userappl option, end of options, total length */
@@ -80,20 +86,45 @@ int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_ns
     int ifid = iface(w, linktype);
     if (ifid < 0)
         return -1;
-    static const uint8_t zero[4];
+    /* one block, one fwrite: EPB header, data, padding, comment option, trailer */
     uint64_t ts = (uint64_t)ts_sec * 1000000000ull + ts_nsec;
     size_t cl = comment ? strlen(comment) : 0;
     if (cl > 65000)
         cl = 65000;
     uint32_t pad = (4 - caplen % 4) % 4;
     uint32_t total = 32 + caplen + pad + (cl ? opt_size(cl) + 4 : 0);
-    if (put32(w, 6) < 0 || put32(w, total) < 0 || put32(w, (uint32_t)ifid) < 0 ||
-        put32(w, (uint32_t)(ts >> 32)) < 0 || put32(w, (uint32_t)ts) < 0 || put32(w, caplen) < 0 ||
-        put32(w, wirelen) < 0 || put(w, data, caplen) < 0 || put(w, zero, pad) < 0)
-        return -1;
-    if (cl && (put_opt(w, 1, comment, (uint16_t)cl) < 0 || put32(w, 0) < 0))
-        return -1;
-    return put32(w, total);
+    if (total > w->blk_cap) {
+        uint8_t *nb = realloc(w->blk, total);
+        if (!nb) {
+            snprintf(w->error, sizeof w->error, "%s: out of memory", w->path);
+            return -1;
+        }
+        w->blk = nb;
+        w->blk_cap = total;
+    }
+    uint8_t *b = w->blk;
+    uint32_t h[7] = {6, total, (uint32_t)ifid, (uint32_t)(ts >> 32), (uint32_t)ts, caplen, wirelen};
+    memcpy(b, h, 28);
+    size_t o = 28;
+    memcpy(b + o, data, caplen);
+    o += caplen;
+    memset(b + o, 0, pad);
+    o += pad;
+    if (cl) {
+        uint16_t oh[2] = {1, (uint16_t)cl};
+        memcpy(b + o, oh, 4);
+        o += 4;
+        memcpy(b + o, comment, cl);
+        o += cl;
+        size_t cp = (4 - cl % 4) % 4;
+        memset(b + o, 0, cp);
+        o += cp;
+        memset(b + o, 0, 4); /* opt_endofopt */
+        o += 4;
+    }
+    memcpy(b + o, &total, 4);
+    o += 4;
+    return put(w, b, o);
 }
 
 int vsa_pcapng_close(vsa_pcapng *w)
@@ -108,5 +139,10 @@ int vsa_pcapng_close(vsa_pcapng *w)
         rc = fflush(w->f) == 0 ? 0 : -1;
     }
     w->f = NULL;
+    free(w->iobuf);
+    w->iobuf = NULL;
+    free(w->blk);
+    w->blk = NULL;
+    w->blk_cap = 0;
     return rc;
 }

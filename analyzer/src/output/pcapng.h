@@ -19,6 +19,9 @@ typedef struct vsa_pcapng {
     int linktype[VSA_PCAPNG_MAX_IF];
     char error[256];
     const char *path;
+    char *iobuf;   /* stdio buffer */
+    uint8_t *blk;  /* one block being built */
+    uint32_t blk_cap;
 } vsa_pcapng;
 
 int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app);

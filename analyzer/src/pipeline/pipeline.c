@@ -265,12 +265,13 @@ typedef struct frame_ctx {
     size_t top_caplen, top_wirelen;
     const vs_frame *top_fr;
     bool nested_write_ok; /* a reassembled datagram may write the frame */
+    bool text;            /* a text summary line is wanted (decode without --json) */
 } frame_ctx;
 
 static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(frame_ctx *f, const char *fmt, ...)
 {
-    if (f->ll >= sizeof f->line - 1)
+    if (!f->text || f->ll >= sizeof f->line - 1)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -288,6 +289,13 @@ static void set_disp(frame_ctx *f, vsa_disp d)
         f->disp_set = true;
     }
 }
+
+/* Only build JSON values when JSON is wanted. */
+#define JSET(f, key, v)                                                                      \
+    do {                                                                                     \
+        if ((f)->json)                                                                       \
+            jset((f), (key), (v));                                                           \
+    } while (0)
 
 static void jset(frame_ctx *f, const char *key, json_t *v)
 {
@@ -350,10 +358,10 @@ static void tree_to_json(frame_ctx *f, const vs_tree *t)
         }
         }
         if (v)
-            jset(f, fi->name, v);
+            JSET(f, fi->name, v);
     }
     for (size_t i = 0; i < t->n_problems; i++)
-        jset(f, "vpnscope.problems", json_string(vs_problems[t->problems[i].problem].name));
+        JSET(f, "vpnscope.problems", json_string(vs_problems[t->problems[i].problem].name));
 }
 
 static const vs_layer *last_ip(const vs_frame *fr, size_t before)
@@ -548,7 +556,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->no_key++;
         set_disp(f, VSA_D_ESP_NO_KEY);
         say(f, " (no key)");
-        jset(f, "vpnscope.analyzer.esp.status", json_string("no key"));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("no key"));
         keep_frame(r, f);
         return;
     }
@@ -560,7 +568,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->unsupported++;
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
         say(f, " (%s)", r->ctx[ki].error);
-        jset(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
         keep_frame(r, f);
         return;
     }
@@ -568,7 +576,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->truncated++;
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " (truncated: %zu of %zu bytes captured)", avail, len);
-        jset(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
         keep_frame(r, f);
         return;
     }
@@ -581,14 +589,14 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->icv_fail++;
         set_disp(f, VSA_D_ESP_ICV_BAD);
         say(f, " ICV FAILURE");
-        jset(f, "vpnscope.analyzer.esp.status", json_string("ICV failure"));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("ICV failure"));
         keep_frame(r, f);
         return;
     case VSA_ESP_TRUNCATED:
         s->truncated++;
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " (too short for the SA's IV, trailer and ICV)");
-        jset(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
         keep_frame(r, f);
         return;
     case VSA_ESP_UNSUPPORTED:
@@ -596,14 +604,14 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->unsupported++;
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
         say(f, " (%s)", vsa_esp_verdict_name(vd));
-        jset(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
         keep_frame(r, f);
         return;
     default:
         s->malformed++;
         set_disp(f, VSA_D_ESP_MALFORMED);
         say(f, " (%s)", vsa_esp_verdict_name(vd));
-        jset(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
         keep_frame(r, f);
         return;
     }
@@ -622,13 +630,13 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     else if (ev == VSA_SEQ_DUPLICATE || ev == VSA_SEQ_TOO_OLD || ev == VSA_SEQ_REORDERED)
         say(f, ", %s", vsa_seq_event_name(ev));
     say(f, "]");
-    jset(f, "vpnscope.analyzer.esp.status", json_string("decrypted"));
-    jset(f, "vpnscope.analyzer.esp.icv",
+    JSET(f, "vpnscope.analyzer.esp.status", json_string("decrypted"));
+    JSET(f, "vpnscope.analyzer.esp.icv",
          json_string(res.icv_checked ? "good" : "not checked"));
-    jset(f, "vpnscope.esp.pad_len", json_integer(res.pad_len));
-    jset(f, "vpnscope.esp.next_header", json_integer(res.next_header));
-    jset(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
-    jset(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
+    JSET(f, "vpnscope.esp.pad_len", json_integer(res.pad_len));
+    JSET(f, "vpnscope.esp.next_header", json_integer(res.next_header));
+    JSET(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
+    JSET(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
     if (r->o.mode == VSA_MODE_DECRYPT) {
         emit_decrypted(r, f, data, caplen, ip, &res);
         return;
@@ -751,7 +759,7 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
     }
     r->reassembled++;
     say(f, " [reassembled %u fragments from frame %" PRIu64 "]", nf, first);
-    jset(f, "vpnscope.analyzer.reassembled_fragments", json_integer(nf));
+    JSET(f, "vpnscope.analyzer.reassembled_fragments", json_integer(nf));
     uint8_t *copy = malloc(hl + pl);
     if (!copy)
         return;
@@ -790,7 +798,7 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (!k) {
         r->ike_no_key++;
         say(f, " [encrypted, no key]");
-        jset(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
         return;
     }
     size_t hoff = m->hdr.off;
@@ -800,7 +808,7 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (sk_off + sk_len > mlen || sk_len > BUFSZ) {
         r->ike_failed++;
         say(f, " [encrypted, truncated]");
-        jset(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
         return;
     }
     vsa_ike2_result res;
@@ -811,11 +819,11 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
         else
             r->ike_failed++;
         say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
-        jset(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
         return;
     }
     r->ike_decrypted++;
-    jset(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
     vs_tree t2;
     vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
     vs_cursor c;
@@ -905,14 +913,14 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (!s->have_key) {
         r->ike_no_key++;
         say(f, " [encrypted, no key]");
-        jset(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
         return;
     }
     size_t off = h->encrypted.off, len = h->encrypted.len;
     if (off > caplen || len > caplen - off || len > BUFSZ) {
         r->ike_failed++;
         say(f, " [encrypted, truncated]");
-        jset(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
         return;
     }
     bool rt = false;
@@ -920,7 +928,7 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (vd != VSA_IKE_OK) {
         r->ike_failed++;
         say(f, " [encrypted: %s]", vsa_ike_verdict_name(vd));
-        jset(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
         return;
     }
     if (rt)
@@ -937,15 +945,15 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
         /* no ICV in IKEv1: an undecodable plaintext is the sign of a wrong key or IV */
         r->ike1_bad_plain++;
         say(f, " [decrypted, but the payloads do not parse: wrong key?%s]", rt ? ", retransmission" : "");
-        jset(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
         return;
     }
     r->ike_decrypted++;
     if (f->json)
         tree_to_json(f, &t2);
-    jset(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
     if (rt)
-        jset(f, "vpnscope.analyzer.ike.retransmission", json_true());
+        JSET(f, "vpnscope.analyzer.ike.retransmission", json_true());
     say(f, " [decrypted%s:", rt ? ", retransmission" : "");
     for (size_t i = 0; i < in->n_payloads; i++)
         if (in->payloads[i].parent < 0)
@@ -998,11 +1006,13 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
             const vs_layer *l = &fr.layers[i];
             if (!outer) {
                 outer = l;
-                char a[64], b[64];
-                int af = l->kind == VS_L_IPV4 ? 4 : 6;
-                fmt_addr(a, sizeof a, af, l->u.ip.src);
-                fmt_addr(b, sizeof b, af, l->u.ip.dst);
-                say(f, " %s -> %s", a, b);
+                if (f->text) {
+                    char a[64], b[64];
+                    int af = l->kind == VS_L_IPV4 ? 4 : 6;
+                    fmt_addr(a, sizeof a, af, l->u.ip.src);
+                    fmt_addr(b, sizeof b, af, l->u.ip.dst);
+                    say(f, " %s -> %s", a, b);
+                }
             }
             if (l->u.ip.fragment && !r->o.no_reassembly && f->depth < 6) {
                 handle_fragment(r, f, linktype, data, caplen, &fr, l);
@@ -1106,6 +1116,7 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
     f.frame_no = frame_no;
     f.ts_sec = ts_sec;
     f.ts_nsec = ts_nsec;
+    f.text = r->o.mode == VSA_MODE_DECODE && !r->o.json;
     if (r->o.mode == VSA_MODE_DECODE && r->o.json) {
         f.json = json_object();
         char tb[64];

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,8 @@
 #include "input/reasm.h"
 #include "output/pcapng.h"
 #include "output/progress.h"
+
+#define VSA_EXIT_PIPELINE_ERROR 2
 
 #include "crypto/ike.h"
 #include "vpnscope/frame.h"
@@ -90,6 +93,7 @@ struct vsa_run {
     struct ike1_sess *sess;
     size_t n_sess, cap_sess;
     uint64_t ike1_retrans, ike1_bad_plain;
+    unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
 };
 
 /* IKEv1 SA state for decryption, per initiator cookie. */
@@ -266,6 +270,7 @@ typedef struct frame_ctx {
     const vs_frame *top_fr;
     bool nested_write_ok; /* a reassembled datagram may write the frame */
     bool text;            /* a text summary line is wanted (decode without --json) */
+    bool foreign;         /* an ESP packet of an SA another thread owns */
 } frame_ctx;
 
 static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -532,6 +537,16 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     uint32_t spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
     uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
+    if (r->nthreads > 1) {
+        uint32_t h = spi;
+        for (int i = 0; i < (af == 4 ? 4 : 16); i++)
+            h = (h ^ ip->u.ip.src[i] ^ ((uint32_t)ip->u.ip.dst[i] << 8)) * 16777619u;
+        if (h % r->nthreads != r->tid) {
+            f->foreign = true;
+            set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
+            return;
+        }
+    }
     sa_stat *s = sa_get(r, spi, af, ip->u.ip.src, ip->u.ip.dst);
     s->pkts++;
     s->bytes_in += len;
@@ -982,7 +997,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         f->top_fr = &fr;
     }
     bool ikev2 = false;
-    if (fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
+    if (r->tid == 0 && fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
         data[fr.app_span.off + 17] >> 4 == 2) {
         vs_cursor c = fr.app_cur;
         vs_ikev2_msg_init(r->ike2);
@@ -991,7 +1006,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
     }
 #ifdef VSA_HAVE_IKEV1
     bool ikev1 = false;
-    if ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI) {
+    if (r->tid == 0 && ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI)) {
         vs_cursor c = fr.app_cur;
         memset(r->ike1, 0, sizeof *r->ike1);
         vs_ikev1_decode(&c, t, r->ike1);
@@ -1110,7 +1125,8 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
 void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
                     const uint8_t *data, size_t caplen, size_t wirelen)
 {
-    r->frames++;
+    if (r->tid == 0)
+        r->frames++;
     frame_ctx f;
     memset(&f, 0, sizeof f);
     f.frame_no = frame_no;
@@ -1129,7 +1145,10 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
     process(r, &f, linktype, data, caplen, wirelen);
     if (!f.disp_set)
         set_disp(&f, VSA_D_MALFORMED);
-    r->count[f.disp]++;
+    /* with several threads: ESP frames count where their SA lives, the rest in thread 0 */
+    bool esp_disp = f.disp <= VSA_D_ESP_UNSUPPORTED;
+    if (!f.foreign && (esp_disp || r->tid == 0))
+        r->count[f.disp]++;
     if (r->o.mode == VSA_MODE_DECODE) {
         if (f.json) {
             json_object_set_new(f.json, "vpnscope.analyzer.disposition",
@@ -1316,5 +1335,85 @@ int vsa_run_finish(vsa_run *r)
     if (r->input_error)
         rc = 2;
     fflush(o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* several threads (sa mode) */
+
+typedef struct par_job {
+    vsa_run *r;
+    char *const *paths;
+    int n;
+} par_job;
+
+static void *par_main(void *arg)
+{
+    par_job *j = arg;
+    for (int i = 0; i < j->n; i++)
+        vsa_run_file(j->r, j->paths[i]);
+    return NULL;
+}
+
+static void merge_into(vsa_run *dst, vsa_run *src)
+{
+    for (int d = 0; d < VSA_D__COUNT; d++)
+        dst->count[d] += src->count[d];
+    for (size_t i = 0; i < src->sa_cap; i++)
+        if (src->sa[i].used) {
+            const sa_stat *o = &src->sa[i];
+            sa_stat *n = sa_get(dst, o->spi, o->af, o->src, o->dst);
+            *n = *o;
+        }
+    dst->input_error |= src->input_error;
+}
+
+int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
+{
+    unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
+    vsa_run *runs[64] = {0};
+    FILE *null = NULL;
+    int rc = VSA_EXIT_PIPELINE_ERROR;
+    for (unsigned t = 0; t < n; t++) {
+        vsa_opts ot = *o;
+        if (t > 0) {
+            /* one copy of each input error and progress bar: thread 0's */
+            if (!null)
+                null = fopen("/dev/null", "w");
+            if (!null)
+                goto out;
+            ot.err = null;
+            ot.out = null;
+            ot.progress = 0;
+        }
+        runs[t] = vsa_run_new(&ot, keys);
+        if (!runs[t])
+            goto out;
+        runs[t]->tid = t;
+        runs[t]->nthreads = n;
+    }
+    pthread_t th[64];
+    par_job jobs[64];
+    for (unsigned t = 0; t < n; t++) {
+        jobs[t] = (par_job){runs[t], paths, n_paths};
+        if (t > 0 && pthread_create(&th[t], NULL, par_main, &jobs[t]) != 0) {
+            fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
+            for (unsigned u = 1; u < t; u++)
+                pthread_join(th[u], NULL);
+            goto out;
+        }
+    }
+    par_main(&jobs[0]);
+    for (unsigned t = 1; t < n; t++)
+        pthread_join(th[t], NULL);
+    for (unsigned t = 1; t < n; t++)
+        merge_into(runs[0], runs[t]);
+    rc = vsa_run_finish(runs[0]);
+out:
+    for (unsigned t = 0; t < 64; t++)
+        vsa_run_free(runs[t]);
+    if (null)
+        fclose(null);
     return rc;
 }

@@ -972,3 +972,47 @@ Test(nhrp_fuzz, auth_data_span_past_capture)
     free(m);
     free(b);
 }
+
+/* Found by replaying the fuzzer-grown corpus with a stricter invariant
+ * (every item and problem span inside the buffer): subtrees (fixed header,
+ * mandatory part, extension, CIE), the authentication-layout item and some
+ * problems carried their declared length past a cut capture; a plugin that
+ * highlights or reads them would run off the captured bytes. The tree now
+ * shows the captured part of a declared length. Checked on every prefix of
+ * every vector. */
+static void all_spans_inside(const char *hex)
+{
+    size_t len;
+    uint8_t *full = vs_hex(hex, &len);
+    vs_test_tree *tt = malloc(sizeof *tt);
+    for (size_t cut = 0; cut <= len; cut++) {
+        uint8_t *p = malloc(cut ? cut : 1);
+        memcpy(p, full, cut);
+        vs_test_tree_init(tt, p);
+        vs_cursor c;
+        vs_cur_init(&c, p, cut, VS_LEN_UNKNOWN);
+        vs_nhrp_decode(&c, NULL, &tt->t, NULL);
+        for (size_t i = 0; i < tt->t.n_items; i++) {
+            const vs_item *it = &tt->t.items[i];
+            cr_assert_leq((size_t)it->span.off + it->span.len, cut, "cut %zu: %s at %u+%u", cut,
+                          vs_fields[it->field].name, it->span.off, it->span.len);
+        }
+        for (size_t i = 0; i < tt->t.n_problems; i++) {
+            const vs_problem_rec *pr = &tt->t.problems[i];
+            cr_assert_leq((size_t)pr->span.off + pr->span.len, cut, "cut %zu: %s", cut,
+                          vs_problems[pr->problem].name);
+        }
+        cr_assert_eq(tt->t.depth, 0, "cut %zu: every subtree closed", cut);
+        free(p);
+    }
+    free(tt);
+    free(full);
+}
+
+Test(nhrp_fuzz, tree_spans_stay_inside_a_cut_capture)
+{
+    static const char *const all[] = {v_res_reply, v_res_request, v_reg_req6, v_reg_reply_6o4,
+                                      v_purge_req, v_purge_reply, v_error, v_traffic, v_snap};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        all_spans_inside(all[i]);
+}

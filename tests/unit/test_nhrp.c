@@ -1016,3 +1016,22 @@ Test(nhrp_fuzz, tree_spans_stay_inside_a_cut_capture)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         all_spans_inside(all[i]);
 }
+
+/* A router may quote only part of the packet in error: the contained
+ * packet's own length then contradicts the quote. That is a note about the
+ * quote, not a malformed Error Indication. */
+Test(nhrp_problems, partial_packet_in_error_is_a_note)
+{
+    size_t len;
+    uint8_t *b = patched(v_error, &len, 51, (const uint8_t[]){0x50}, 1); /* inner pktsz 68 -> 80 */
+    b[27] = 200;                                                          /* error offset 200 */
+    dec *d = decode_buf(b, len, NULL);
+    cr_assert_eq(d->st, VS_OK);
+    cr_assert_eq(d->m.error_packet_status, VS_MALFORMED);
+    cr_assert_eq(d->m.error_packet_type, VS_NHRP_RESOLUTION_REQUEST);
+    cr_assert(vs_has_problem(T(d), VS_P_NHRP_ERR_PACKET_PARTIAL));
+    cr_assert(vs_has_problem(T(d), VS_P_NHRP_ERR_OFFSET_BEYOND));
+    cr_assert_not(vs_has_problem(T(d), VS_P_NHRP_MALFORMED), "the outer packet is fine");
+    cr_assert(vs_has_problem(T(d), VS_P_NHRP_PKTSZ_BEYOND), "reported inside the quote");
+    dec_free(d);
+}

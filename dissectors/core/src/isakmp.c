@@ -1127,7 +1127,7 @@ vs_status ikx_message(ikx *x, vs_cursor *c)
     vs_rd_bytes(c, t, VS_F_IKE_ICOOKIE, 8);
     h.rcookie = span_of(c->pos, 8);
     vs_rd_bytes(c, t, VS_F_IKE_RCOOKIE, 8);
-    h.next_payload = vs_rd_u8(c, t, x->gdoi ? VS_F_GDOI_PL_NEXT : VS_F_IKE_NEXT_PAYLOAD);
+    h.next_payload = vs_rd_u8(c, t, VS_F_IKE_NEXT_PAYLOAD);
     size_t vp = c->pos;
     h.version = vs_u8(c);
     if (vs_cur_ok(c)) {

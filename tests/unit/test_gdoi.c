@@ -247,9 +247,39 @@ Test(gdoi, registration_phase1_sa_doi_2)
     FREE3();
 }
 
+Test(gdoi, id_pop_kd_lkh_sid)
+{
+    uint8_t *buf; size_t len; vs_test_tree *tt; vs_gdoi_msg *m;
+    cr_assert_eq(run(gmisc, &buf, &len, &tt, &m), VS_OK);
+    const vs_tree *t = &tt->t;
+    cr_assert_eq(t->n_problems, 0);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 0, 11, 56, 1);
+    vs_assert_item(t, VS_F_IKE_ID_KEY_ID, 0, 4, 60, 4);
+    vs_assert_item(t, VS_F_GDOI_PAYLOAD, 2, 19, 64, 12);
+    vs_assert_item(t, VS_F_GDOI_POP_DATA, 0, 8, 68, 8);
+    vs_assert_item(t, VS_F_GDOI_KD_PACKET, 0, 3, 84, 29);
+    vs_assert_item(t, VS_F_GDOI_KD_SPI_SIZE, 0, 0, 88, 1);
+    vs_assert_item(t, VS_F_GDOI_KD_LKH_ATTR_TYPE, 0, 1, 89, 2);
+    vs_assert_item(t, VS_F_GDOI_LKH_DOWNLOAD_ARRAY, 0, 12, 93, 12);
+    vs_assert_item(t, VS_F_GDOI_KD_LKH_ATTR_TYPE, 1, 3, 105, 2);
+    vs_assert_item(t, VS_F_GDOI_LKH_SIG_KEY, 0, 4, 109, 4);
+    vs_assert_item(t, VS_F_GDOI_KD_PACKET, 1, 4, 113, 17);
+    vs_assert_item(t, VS_F_GDOI_KD_SID_ATTR_TYPE, 0, 1, 118, 2);
+    vs_assert_item(t, VS_F_GDOI_SID_BITS, 0, 8, 120, 2);
+    vs_assert_item(t, VS_F_GDOI_SID_VALUE, 0, 4, 126, 4);
+    cr_assert_eq(m->n_keypkts, 2);
+    cr_assert_eq(m->keypkts[0].type, VS_GDOI_KD_LKH);
+    cr_assert_eq(m->keypkts[1].type, VS_GDOI_KD_SID);
+    cr_assert_eq(m->payloads[1].value, 11);
+    cr_assert_eq(m->payloads[2].data.off, 68);
+    cr_assert_eq(m->attrs[2].ctx, VS_ACTX_KD_SID);
+    cr_assert_eq(m->attrs[2].value, 8);
+    FREE3();
+}
+
 Test(gdoi, truncation_at_every_byte)
 {
-    const char *vecs[] = {pull2, pull4, push, gmm1};
+    const char *vecs[] = {pull2, pull4, push, gmm1, gmisc};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++) {
         size_t len;
         uint8_t *buf = vs_hex(vecs[i], &len);

@@ -83,17 +83,6 @@ const vs_val vs_vals_ike_payload_type[] = {
     VS_R(128, 255, "Private use"),
     VS_VEND};
 
-/* Payload names inside an IKEv1 (non-GDOI) message: 15/16 are the NAT-T
- * drafts' NAT-D/NAT-OA there (Cisco IOS used them with draft -07). */
-const vs_val vs_vals_ikev1_payload_type[] = {
-    VS_V(15, "NAT Discovery (NAT-D, draft-ietf-ipsec-nat-t-ike-04..08)"),
-    VS_V(16, "NAT Original Address (NAT-OA, draft-ietf-ipsec-nat-t-ike-04..08)"),
-    VS_V(17, "Key Download (KD, GDOI only)"),
-    VS_V(18, "Sequence Number (SEQ, GDOI only)"),
-    VS_V(19, "Proof of Possession (POP, GDOI only)"),
-    VS_V(22, "Group Associated Policy (GAP, GDOI only)"),
-    VS_VEND};
-
 const vs_val vs_vals_ike_doi[] = {
     VS_V(0, "ISAKMP"), VS_V(1, "IPsec"), VS_V(2, "GDOI"), VS_VEND};
 

@@ -160,3 +160,14 @@ show('push', push)
 p8, _ = proposal(1, 1, b'', [t1])
 gmm1 = msg('gmm1', 2, 0, 0, [(1, struct.pack('>II', 2, 1) + pl(0, p8))])
 show('gmm1', gmm1)
+
+# --- V9: GDOI misc: HASH ID(KEY_ID group) POP KD(LKH, SID) -------------------
+kp_lkh = struct.pack('>B', 0) + tlv(1, bytes(range(0x10, 0x1c))) + tlv(3, bytes(range(0x20, 0x24)))
+kp_sid = struct.pack('>B', 0) + tv(1, 8) + tlv(2, bytes([0x00, 0x00, 0x00, 0x2a]))
+kd2 = struct.pack('>HH', 2, 0) + keypkt(3, kp_lkh) + keypkt(4, kp_sid)
+misc = msg('gmisc', 32, 0, 0x00000002, [
+    (8, bytes(range(20))),
+    (5, struct.pack('>BBH', 11, 0, 0) + struct.pack('>I', 1234)),
+    (19, bytes(range(0x50, 0x58))),
+    (17, kd2)], icky=icky, rcky=rcky)
+show('gmisc', misc)

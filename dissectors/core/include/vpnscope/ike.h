@@ -152,7 +152,7 @@ typedef struct vs_isakmp_msg {
 
 /* Value-name tables (also referenced by the catalogue). */
 extern const vs_val vs_vals_ike_exch_type[], vs_vals_ike_payload_type[],
-    vs_vals_ikev1_payload_type[], vs_vals_ike_doi[], vs_vals_ike_protocol_id[],
+    vs_vals_ike_doi[], vs_vals_ike_protocol_id[],
     vs_vals_ike_trans_isakmp[], vs_vals_ike_trans_ah[], vs_vals_ike_trans_esp[],
     vs_vals_ike_trans_ipcomp[], vs_vals_ike_oakley_attr[], vs_vals_ike_oakley_encr[],
     vs_vals_ike_oakley_hash[], vs_vals_ike_oakley_auth[], vs_vals_ike_group[],

@@ -443,3 +443,47 @@ Test(ikev1, vid_table)
     cr_assert_str_eq(vs_val_name(vs_vals_ike_vid_kind, VS_VID_NATT_DRAFT_02N),
                      "draft-ietf-ipsec-nat-t-ike-02\\n");
 }
+
+Test(ikev1, overlong_items_are_clamped_to_their_container)
+{
+    /* The life duration attribute claims 16 bytes in a transform that has 4
+     * left: MALFORMED, and the attribute's span stops at the transform's
+     * end (80 + 8 = 88) so a plugin never highlights bytes of the next payload. */
+    size_t len;
+    uint8_t *buf = vs_hex(mm1, &len);
+    buf[83] = 0x10;
+    vs_test_tree *tt = malloc(sizeof *tt);
+    vs_test_tree_init(tt, buf);
+    vs_ikev1_msg *m = malloc(sizeof *m);
+    vs_cursor c;
+    vs_cur_init(&c, buf, len, len);
+    cr_assert_eq(vs_ikev1_decode(&c, &tt->t, m), VS_MALFORMED);
+    vs_assert_item(&tt->t, VS_F_IKE_ATTR, 6, 12, 80, 8);
+    cr_assert_eq(vs_count(&tt->t, VS_F_IKE_OAK_LIFE_DURATION), 0);
+    /* An SA whose length runs past the message: span clamped to the message. */
+    buf[83] = 0x04;
+    buf[30] = 0x01; /* SA length 0x013c */
+    vs_test_tree_init(tt, buf);
+    vs_cur_init(&c, buf, len, len);
+    cr_assert_eq(vs_ikev1_decode(&c, &tt->t, m), VS_MALFORMED);
+    vs_assert_item(&tt->t, VS_F_IKE_PAYLOAD, 0, 1, 28, 120);
+    cr_assert_eq(m->payloads[0].span.len, 120);
+    free(buf); free(tt); free(m);
+}
+
+Test(ikev1, sa_shorter_than_doi_and_situation)
+{
+    /* SA body of 4 bytes (DOI only): below the minimum, reported, walk goes on. */
+    size_t len;
+    uint8_t *b = vs_hex("0011223344556677 0000000000000000 01100200 00000000 00000030"
+                        "0d000008 00000001 00000008 deadbeef", &len);
+    b[27] = 44;
+    vs_test_tree *tt = malloc(sizeof *tt);
+    vs_test_tree_init(tt, b);
+    vs_cursor c;
+    vs_cur_init(&c, b, len, len);
+    cr_assert_eq(vs_ikev1_decode(&c, &tt->t, NULL), VS_OK);
+    cr_assert(vs_has_problem(&tt->t, VS_P_IKE_PAYLOAD_TOO_SHORT));
+    vs_assert_item(&tt->t, VS_F_IKE_VID_DATA, 0, 4, 40, 4);
+    free(b); free(tt);
+}

@@ -250,7 +250,7 @@ void ikx_gdoi_body_kd(ikx *x, vs_cursor *b, int pi)
         }
         vs_cursor k;
         vs_cur_sub(b, (size_t)len - 4, &k);
-        vs_set_len(x->t, it, start + len);
+        vs_set_len(x->t, it, k.end < start + len ? k.end : start + len);
         seen++;
         uint8_t spi_size = vs_rd_u8(&k, x->t, VS_F_GDOI_KD_SPI_SIZE);
         vs_span spi = sp_at(k.pos, spi_size);

@@ -314,7 +314,7 @@ static void decode_attr(ikx *x, vs_cursor *c, int ctx, int owner)
             return;
     }
     size_t vstart = c->pos;
-    vs_open(x->t, VS_F_IKE_ATTR, span_of(start, (tv ? 2 : 4) + len), type);
+    uint16_t ai = vs_open(x->t, VS_F_IKE_ATTR, span_of(start, (tv ? 2 : 4) + len), type);
     vs_add_bits(x->t, VS_F_IKE_ATTR_FORMAT, span_of(start, 2), tf);
     vs_add_bits(x->t, (vs_field_id)reg->type_field, span_of(start, 2), tf);
     if (!tv)
@@ -322,6 +322,8 @@ static void decode_attr(ikx *x, vs_cursor *c, int ctx, int owner)
 
     vs_cursor v;
     vs_cur_sub(c, len, &v);
+    if (v.end < vstart + len) /* claimed more than its container: show what is there */
+        vs_set_len(x->t, ai, v.end);
     const uint8_t *p = vs_bytes(&v, len);
     vs_span vsp = span_of(vstart, len);
     uint64_t iv = 0;
@@ -501,13 +503,11 @@ unsigned ikx_walk(ikx *x, vs_cursor *c, uint8_t first, const ikx_chain *ch)
         }
         vs_cursor b;
         vs_cur_sub(c, (size_t)len - 4, &b);
-        vs_set_len(x->t, it, start + len);
+        vs_set_len(x->t, it, b.end < start + len ? b.end : start + len);
         count++;
         int pi = -1;
         if (ch->record) {
-            pi = ikx_record_payload(x, np, span_of(start, len));
-            if (pi >= 0 && x->m->payloads[pi].span.off + x->m->payloads[pi].span.len > b.end)
-                x->m->payloads[pi].span.len = (uint32_t)(b.end - start);
+            pi = ikx_record_payload(x, np, span_of(start, b.end < start + len ? b.end - start : len));
         }
         if (!lay) {
             vs_problem(x->t, VS_P_IKE_UNKNOWN_PAYLOAD, it, span_of(start, 1), np);
@@ -1042,7 +1042,7 @@ static void body_frag(ikx *x, vs_cursor *b, int pi)
  * IOS with draft -07 sends them; GDOI took 15/16 later, so RFC 3947 moved
  * NAT-D/NAT-OA to 20/21). */
 static const ikx_layout v1_tab[] = {
-    {VS_IKE_PL_SA, 4, body_sa},         {VS_IKE_PL_KE, 0, body_ke},
+    {VS_IKE_PL_SA, 8, body_sa},         {VS_IKE_PL_KE, 0, body_ke},
     {VS_IKE_PL_ID, 4, body_id},         {VS_IKE_PL_CERT, 1, body_cert},
     {VS_IKE_PL_CR, 1, body_cr},         {VS_IKE_PL_HASH, 0, body_hash},
     {VS_IKE_PL_SIG, 0, body_sig},       {VS_IKE_PL_NONCE, 0, body_nonce},
@@ -1059,7 +1059,7 @@ const ikx_chain ikx_v1_chain = {v1_tab, sizeof v1_tab / sizeof v1_tab[0], VS_F_I
 /* GDOI message payloads: the IKEv1 ones (but 15/16 are SA KEK/SA TEK, and
  * only inside an SA) plus KD, SEQ, POP (RFC 6407 5, RFC 3547 5.8). */
 static const ikx_layout gdoi_tab[] = {
-    {VS_IKE_PL_SA, 4, body_sa},         {VS_IKE_PL_KE, 0, body_ke},
+    {VS_IKE_PL_SA, 8, body_sa},         {VS_IKE_PL_KE, 0, body_ke},
     {VS_IKE_PL_ID, 4, body_id},         {VS_IKE_PL_CERT, 1, body_cert},
     {VS_IKE_PL_CR, 1, body_cr},         {VS_IKE_PL_HASH, 0, body_hash},
     {VS_IKE_PL_SIG, 0, body_sig},       {VS_IKE_PL_NONCE, 0, body_nonce},

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* GDOI decoder (RFC 6407 / RFC 8052): values and spans on RFC-layout
  * vectors (tests/unit/vectors/isakmp_vectors.py): GROUPKEY-PULL message 2
  * with SA(KEK, GAP, TEK, TEK), message 4 with SEQ + KD(TEK, KEK), a
@@ -7,6 +8,8 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "vpnscope/gdoi.h"
 #include "vs_test.h"
@@ -325,4 +328,152 @@ Test(gdoi, contradictory_lengths_and_problems)
      * chain then lands inside the KD and fails (length 0). */
     const uint8_t seq[] = {0x00, 0x0c};
     expect(pull4, 54, seq, 2, VS_MALFORMED, VS_P_GDOI_SEQ_LENGTH);
+}
+
+/* The vectors' layout checked against an independent decoder: wrap them in
+ * Ethernet/IPv4/UDP 848 and let tshark's built-in ISAKMP dissector decode
+ * them (-d udp.port==848,isakmp; it does not register 848 itself). We
+ * compare what the built-in decodes correctly; where it is known wrong
+ * (../shared/notes/wireshark-4.0-facts.md) we assert our decode. */
+static void put32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
+static void put16(FILE *f, uint16_t v) { fwrite(&v, 2, 1, f); }
+
+static void write_pcap(const char *path, const char *const *hex, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    put32(f, 0xa1b2c3d4); put16(f, 2); put16(f, 4); put32(f, 0); put32(f, 0);
+    put32(f, 65535); put32(f, 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        uint8_t *p = vs_hex(hex[i], &len);
+        uint8_t h[42] = {0};
+        memcpy(h, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00", 14);
+        size_t ipl = 20 + 8 + len;
+        h[14] = 0x45; h[16] = (uint8_t)(ipl >> 8); h[17] = (uint8_t)ipl; h[22] = 64; h[23] = 17;
+        memcpy(h + 26, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+        h[34] = 848 >> 8; h[35] = 848 & 0xff; h[36] = 848 >> 8; h[37] = 848 & 0xff;
+        h[38] = (uint8_t)((8 + len) >> 8); h[39] = (uint8_t)(8 + len);
+        put32(f, (uint32_t)i); put32(f, 0); put32(f, (uint32_t)(42 + len)); put32(f, (uint32_t)(42 + len));
+        fwrite(h, 1, 42, f);
+        fwrite(p, 1, len, f);
+        free(p);
+    }
+    fclose(f);
+}
+
+static char *hexof(const uint8_t *p, size_t n)
+{
+    char *s = calloc(1, 2 * n + 1);
+    for (size_t i = 0; i < n; i++)
+        sprintf(s + 2 * i, "%02x", p[i]);
+    return s;
+}
+
+Test(gdoi, vectors_agree_with_tshark_builtin_where_it_is_right)
+{
+    const char *const vecs[] = {pull2ng, pull4, pull2, gmm1};
+    char path[] = "/tmp/vs_gdoi_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    write_pcap(path, vecs, 4);
+    static const char *const F[] = {"isakmp.exchangetype", "isakmp.sa.doi",
+        "isakmp.sa.next_attribute_payload", "isakmp.sak.protoid", "isakmp.sak.src_id_port",
+        "isakmp.sak.src_id_data", "isakmp.sak.dst_id_data", "isakmp.sak.spi",
+        "isakmp.sat.protocol_id", "isakmp.sat.dst_id_data", "isakmp.sat.transform_id",
+        "isakmp.sat.spi", "isakmp.kd.num_pkt", "isakmp.kd.payload.type",
+        "isakmp.kd.payload.length", "isakmp.kd.payload.spi", "isakmp.seq.seq",
+        "isakmp.typepayload", NULL};
+    char **l = vs_tshark_fields(path, "-d udp.port==848,isakmp", F);
+    unlink(path);
+    if (!l)
+        cr_skip_test("tshark not installed");
+    char *v[24];
+    /* Frame 1: PULL message 2, SA(KEK, TEK, TEK) */
+    cr_assert_not_null(l[0]);
+    cr_assert_eq(vs_split(l[0], v, 24), 18);
+    size_t len;
+    uint8_t *b = vs_hex(pull2ng, &len);
+    vs_test_tree *tt = malloc(sizeof *tt);
+    vs_test_tree_init(tt, b);
+    vs_gdoi_msg *m = malloc(sizeof *m);
+    vs_cursor c;
+    vs_cur_init(&c, b, len, len);
+    cr_assert_eq(vs_gdoi_decode(&c, &tt->t, m), VS_OK);
+    cr_assert_eq(atoi(v[0]), m->hdr.exch_type);
+    cr_assert_eq(atoi(v[1]), 2);
+    cr_assert_str_eq(v[2], "000f");
+    cr_assert_eq(atoi(v[3]), vs_item_nth(&tt->t, VS_F_GDOI_KEK_PROTOCOL, 0)->value);
+    cr_assert_eq(atoi(v[4]), vs_item_nth(&tt->t, VS_F_GDOI_KEK_SRC_ID_PORT, 0)->value);
+    const vs_item *it = vs_item_nth(&tt->t, VS_F_GDOI_KEK_SRC_ID, 0);
+    char *h = hexof(b + it->span.off, it->span.len);
+    cr_assert_str_eq(v[5], h);
+    free(h);
+    it = vs_item_nth(&tt->t, VS_F_GDOI_KEK_DST_ID, 0);
+    h = hexof(b + it->span.off, it->span.len);
+    cr_assert_str_eq(v[6], h);
+    free(h);
+    h = hexof(b + m->payloads[3].spi.off, 16);
+    cr_assert_str_eq(v[7], h);
+    free(h);
+    /* Both TEKs: protocol ids, destinations, transforms, SPIs */
+    cr_assert_str_eq(v[8], "1,2");
+    char want[256];
+    const vs_item *d0 = vs_item_nth(&tt->t, VS_F_GDOI_TEK_DST_ID, 0);
+    const vs_item *d1 = vs_item_nth(&tt->t, VS_F_GDOI_TEK_DST_ID, 1);
+    char *h0 = hexof(b + d0->span.off, d0->span.len), *h1 = hexof(b + d1->span.off, d1->span.len);
+    snprintf(want, sizeof want, "%s,%s", h0, h1);
+    cr_assert_str_eq(v[9], want);
+    free(h0); free(h1);
+    snprintf(want, sizeof want, "%lu,%lu",
+             (unsigned long)vs_item_nth(&tt->t, VS_F_GDOI_TEK_TRANSFORM_ESP, 0)->value,
+             (unsigned long)vs_item_nth(&tt->t, VS_F_GDOI_TEK_TRANSFORM_AH, 0)->value);
+    cr_assert_str_eq(v[10], want);
+    cr_assert_str_eq(v[11], "11223344,55667788");
+    free(b); free(m);
+
+    /* Frame 2: PULL message 4, SEQ and KD(TEK, KEK) */
+    cr_assert_not_null(l[1]);
+    cr_assert_eq(vs_split(l[1], v, 24), 18);
+    b = vs_hex(pull4, &len);
+    vs_test_tree_init(tt, b);
+    vs_cur_init(&c, b, len, len);
+    cr_assert_eq(vs_gdoi_decode(&c, &tt->t, NULL), VS_OK);
+    cr_assert_eq(atoi(v[12]), vs_item_nth(&tt->t, VS_F_GDOI_KD_NUM_PACKETS, 0)->value);
+    cr_assert_str_eq(v[13], "1,2");
+    snprintf(want, sizeof want, "%lu,%lu",
+             (unsigned long)vs_item_nth(&tt->t, VS_F_GDOI_KD_LENGTH, 0)->value,
+             (unsigned long)vs_item_nth(&tt->t, VS_F_GDOI_KD_LENGTH, 1)->value);
+    cr_assert_str_eq(v[14], want);
+    it = vs_item_nth(&tt->t, VS_F_GDOI_KD_SPI, 0);
+    const vs_item *it2 = vs_item_nth(&tt->t, VS_F_GDOI_KD_SPI, 1);
+    h0 = hexof(b + it->span.off, it->span.len);
+    h1 = hexof(b + it2->span.off, it2->span.len);
+    snprintf(want, sizeof want, "%s,%s", h0, h1);
+    cr_assert_str_eq(v[15], want);
+    free(h0); free(h1);
+    cr_assert_eq(atoi(v[16]), vs_item_nth(&tt->t, VS_F_GDOI_SEQ, 0)->value);
+    free(b);
+
+    /* Frame 3: with the GAP after the KEK the built-in stops after the KEK
+     * (GAP and both TEKs missing: a known bug); we decode all four. */
+    cr_assert_not_null(l[2]);
+    cr_assert_eq(vs_split(l[2], v, 24), 18);
+    cr_assert_str_eq(v[8], "", "tshark now decodes TEKs after a GAP: update this test");
+    b = vs_hex(pull2, &len);
+    vs_test_tree_init(tt, b);
+    vs_cur_init(&c, b, len, len);
+    cr_assert_eq(vs_gdoi_decode(&c, &tt->t, NULL), VS_OK);
+    cr_assert_eq(vs_count(&tt->t, VS_F_GDOI_TEK_PROTOCOL_ID), 2);
+    cr_assert_eq(vs_count(&tt->t, VS_F_GDOI_GAP_ATD), 1);
+    free(b);
+
+    /* Frame 4: phase 1 SA offered with DOI 2: the built-in shows the SA but
+     * no proposal/transform; we decode them (tested above). */
+    cr_assert_not_null(l[3]);
+    cr_assert_eq(vs_split(l[3], v, 24), 18);
+    cr_assert_str_eq(v[17], "1", "tshark now decodes DOI 2 proposals: update this test");
+    free(tt);
+    vs_lines_free(l);
 }

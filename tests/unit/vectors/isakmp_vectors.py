@@ -171,3 +171,11 @@ misc = msg('gmisc', 32, 0, 0x00000002, [
     (19, bytes(range(0x50, 0x58))),
     (17, kd2)], icky=icky, rcky=rcky)
 show('gmisc', misc)
+
+# --- V10: GROUPKEY-PULL message 2 without GAP: SA(KEK TEK TEK), for the
+# comparison with tshark (whose built-in stops at a GAP) --------------------
+sa_ng_inner, ng_offs = chain([(15, kek), (16, tek_esp), (16, tek_ah)])
+pull2ng = msg('pull2ng', 32, 0, 0x00000001, [
+    (8, bytes(range(20))), (10, bytes(range(0x30, 0x40))),
+    (1, struct.pack('>IIHH', 2, 0, 15, 0) + sa_ng_inner)], icky=icky, rcky=rcky)
+show('pull2ng', pull2ng)

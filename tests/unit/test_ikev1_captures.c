@@ -19,7 +19,33 @@ typedef struct frame {
     char ispi[17], rspi[17];
     unsigned exch, len;
     char chain[S], nexts[S], notify[S], vids[4 * S], props[S], trans[S];
+    char extra[16][4 * S]; /* per EXTRA entry */
 } frame;
+
+/* Further tshark fields compared value by value, in document order: the
+ * tshark field and our field(s); hex: compare the bytes as hex. */
+typedef struct extra_map {
+    const char *ts;
+    vs_field_id f[2];
+    int hex;
+} extra_map;
+static const extra_map EXTRA[] = {
+    {"isakmp.sa.doi", {VS_F_IKE_SA_DOI, VS_F__COUNT}, 0},
+    {"isakmp.spisize", {VS_F_IKE_PROP_SPI_SIZE, VS_F_IKE_N_SPI_SIZE}, 0},
+    {"isakmp.ike.attr.type", {VS_F_IKE_ATTR_TYPE_OAKLEY, VS_F__COUNT}, 0},
+    {"isakmp.ike.attr.encryption_algorithm", {VS_F_IKE_OAK_ENCR, VS_F__COUNT}, 0},
+    {"isakmp.ike.attr.hash_algorithm", {VS_F_IKE_OAK_HASH, VS_F__COUNT}, 0},
+    {"isakmp.ike.attr.authentication_method", {VS_F_IKE_OAK_AUTH, VS_F__COUNT}, 0},
+    {"isakmp.ike.attr.group_description", {VS_F_IKE_OAK_GROUP, VS_F__COUNT}, 0},
+    {"isakmp.ike.attr.life_duration", {VS_F_IKE_OAK_LIFE_DURATION, VS_F__COUNT}, 0},
+    {"isakmp.ipsec.attr.type", {VS_F_IKE_ATTR_TYPE_IPSEC, VS_F__COUNT}, 0},
+    {"isakmp.key_exchange.data", {VS_F_IKE_KE_DATA, VS_F__COUNT}, 1},
+    {"isakmp.nonce", {VS_F_IKE_NONCE_DATA, VS_F__COUNT}, 1},
+    {"isakmp.ike.nat_hash", {VS_F_IKE_NATD_HASH, VS_F__COUNT}, 1},
+    {"isakmp.certreq.type", {VS_F_IKE_CR_TYPE, VS_F__COUNT}, 0},
+    {"isakmp.hash", {VS_F_IKE_HASH_DATA, VS_F__COUNT}, 1},
+};
+#define NEXTRA (sizeof EXTRA / sizeof EXTRA[0])
 
 typedef struct ctx {
     frame f[MAXF];
@@ -99,13 +125,22 @@ static void on_frame(void *vc, int lt, unsigned num, const uint8_t *d, size_t cl
             break;
         default: break;
         }
+        for (size_t k = 0; k < NEXTRA; k++) {
+            if (it->field != EXTRA[k].f[0] && it->field != EXTRA[k].f[1])
+                continue;
+            if (EXTRA[k].hex)
+                hexs(f->extra[k], sizeof f->extra[k], msg + it->span.off, it->span.len);
+            else
+                app(f->extra[k], "%lu", (unsigned long)it->value);
+        }
     }
     free(msg); free(tt); free(m);
 }
 
-static const char *const FIELDS[] = {"frame.number", "isakmp.ispi", "isakmp.rspi",
+#define NBASE 11
+static const char *FIELDS[NBASE + NEXTRA + 1] = {"frame.number", "isakmp.ispi", "isakmp.rspi",
     "isakmp.exchangetype", "isakmp.nextpayload", "isakmp.typepayload", "isakmp.length",
-    "isakmp.notify.msgtype", "isakmp.vid_bytes", "isakmp.prop.number", "isakmp.trans.id", NULL};
+    "isakmp.notify.msgtype", "isakmp.vid_bytes", "isakmp.prop.number", "isakmp.trans.id"};
 
 /* Compares every frame; returns the number of ISAKMP frames that agree on
  * all fields. Frames listed in `known` are expected to disagree and are
@@ -117,15 +152,17 @@ static unsigned compare(const char *name, ctx *c, const unsigned *known, size_t 
     char path[4096];
     snprintf(path, sizeof path, "%s", cap);
     cr_assert_gt(vs_pcap_foreach(path, on_frame, c), 0, "%s: cannot read", path);
-    char **lines = vs_tshark_fields(path, NULL, FIELDS);
+    for (size_t k = 0; k < NEXTRA; k++)
+        FIELDS[NBASE + k] = EXTRA[k].ts;
+    char **lines = vs_tshark_fields(path, NULL, (const char *const *)FIELDS);
     if (!lines)
         cr_skip_test("tshark not installed");
     unsigned agree = 0;
     *n_isakmp = 0;
     for (unsigned i = 0; lines[i]; i++) {
-        char *v[16];
-        int nv = vs_split(lines[i], v, 16);
-        cr_assert_eq(nv, 11, "%s: tshark line %u", name, i + 1);
+        char *v[NBASE + NEXTRA];
+        int nv = vs_split(lines[i], v, NBASE + NEXTRA);
+        cr_assert_eq(nv, (int)(NBASE + NEXTRA), "%s: tshark line %u", name, i + 1);
         unsigned num = (unsigned)atoi(v[0]);
         cr_assert(num >= 1 && num <= c->n);
         frame *f = &c->f[num - 1];
@@ -146,6 +183,13 @@ static unsigned compare(const char *name, ctx *c, const unsigned *known, size_t 
                  !strcmp(f->nexts, v[4]) && !strcmp(f->chain, v[5]) &&
                  (v[6][0] == 0 || f->len == (unsigned)atoi(v[6])) && !strcmp(f->notify, v[7]) &&
                  !strcmp(f->vids, v[8]) && !strcmp(f->props, v[9]) && !strcmp(f->trans, v[10]);
+        int bad_extra = -1;
+        for (size_t k = 0; k < NEXTRA; k++)
+            if (strcmp(f->extra[k], v[NBASE + k])) {
+                ok = 0;
+                if (bad_extra < 0)
+                    bad_extra = (int)k;
+            }
         int is_known = 0;
         for (size_t k = 0; k < nknown; k++)
             is_known |= known[k] == num;
@@ -156,10 +200,11 @@ static unsigned compare(const char *name, ctx *c, const unsigned *known, size_t 
             cr_assert(is_known,
                       "%s frame %u disagrees:\n ours ispi=%s rspi=%s exch=%u next=%s chain=%s len=%u "
                       "notify=%s vid=%s prop=%s trans=%s st=%s\n tshark ispi=%s rspi=%s exch=%s "
-                      "next=%s chain=%s len=%s notify=%s vid=%s prop=%s trans=%s",
+                      "next=%s chain=%s len=%s notify=%s vid=%s prop=%s trans=%s\n %s: ours %s tshark %s",
                       name, num, f->ispi, f->rspi, f->exch, f->nexts, f->chain, f->len, f->notify,
                       f->vids, f->props, f->trans, vs_status_name(f->st), v[1], v[2], v[3], v[4],
-                      v[5], v[6], v[7], v[8], v[9], v[10]);
+                      v[5], v[6], v[7], v[8], v[9], v[10], bad_extra >= 0 ? EXTRA[bad_extra].ts : "-",
+                      bad_extra >= 0 ? f->extra[bad_extra] : "", bad_extra >= 0 ? v[NBASE + bad_extra] : "");
         }
     }
     vs_lines_free(lines);
@@ -191,7 +236,11 @@ Test(ikev1_captures, isakmp_sa_setup_cisco_main_and_quick_mode)
         cr_assert_str_eq(f->nexts, "4,10,13,13,13,13,15,15,0");
         cr_assert_eq(f->len, 272);
         cr_assert_str_eq(f->ispi, "cf02326f14a95b93");
+        /* the two NAT-D digests, 20 bytes each, in the draft-numbered payloads */
+        cr_assert_eq(strlen(f->extra[11]), 2 * 40 + 1, "frame %u: %s", fn, f->extra[11]);
     }
+    cr_assert_str_eq(c->f[0].extra[3], "7", "MM1 offers AES-CBC (tshark agrees)");
+    cr_assert_str_eq(c->f[0].extra[0], "1", "DOI IPsec");
     cr_assert_str_eq(c->f[1].vids, "439b59f8ba676c4c7737ae22eab8f582");
     free(c);
 }

@@ -20,9 +20,12 @@ typedef vs_isakmp_msg vs_ikev1_msg;
 vs_status vs_ikev1_decode(vs_cursor *c, vs_tree *t, vs_ikev1_msg *out);
 
 /* A decrypted payload chain (padding after the last payload is reported
- * as trailing data, not an error). doi: 0 ISAKMP, 1 IPsec (used for
- * payloads whose layout depends on it, e.g. RESPONDER-LIFETIME data).
- * The typed result's header is left as the caller set it (zero it first). */
+ * as vpnscope.ike.padding, not an error). doi: the SA's DOI (0 ISAKMP,
+ * 1 IPsec, 2 GDOI); the current layouts take what they need from the
+ * payloads themselves (SA DOI, notify protocol), so it is informational.
+ * out->hdr is kept as the caller set it (zero the rest, set hdr from the
+ * encrypted message: its exch_type tells a GDOI group SA from a proposal
+ * list when the SA has DOI 2). */
 vs_status vs_ikev1_decode_payloads(vs_cursor *c, uint8_t first_payload, uint32_t doi, vs_tree *t,
                                    vs_ikev1_msg *out);
 

@@ -404,8 +404,8 @@ Test(gdoi, vectors_agree_with_tshark_builtin_where_it_is_right)
     cr_assert_eq(atoi(v[0]), m->hdr.exch_type);
     cr_assert_eq(atoi(v[1]), 2);
     cr_assert_str_eq(v[2], "000f");
-    cr_assert_eq(atoi(v[3]), vs_item_nth(&tt->t, VS_F_GDOI_KEK_PROTOCOL, 0)->value);
-    cr_assert_eq(atoi(v[4]), vs_item_nth(&tt->t, VS_F_GDOI_KEK_SRC_ID_PORT, 0)->value);
+    cr_assert_eq(strtoull(v[3], NULL, 10), vs_item_nth(&tt->t, VS_F_GDOI_KEK_PROTOCOL, 0)->value);
+    cr_assert_eq(strtoull(v[4], NULL, 10), vs_item_nth(&tt->t, VS_F_GDOI_KEK_SRC_ID_PORT, 0)->value);
     const vs_item *it = vs_item_nth(&tt->t, VS_F_GDOI_KEK_SRC_ID, 0);
     char *h = hexof(b + it->span.off, it->span.len);
     cr_assert_str_eq(v[5], h);
@@ -440,7 +440,7 @@ Test(gdoi, vectors_agree_with_tshark_builtin_where_it_is_right)
     vs_test_tree_init(tt, b);
     vs_cur_init(&c, b, len, len);
     cr_assert_eq(vs_gdoi_decode(&c, &tt->t, NULL), VS_OK);
-    cr_assert_eq(atoi(v[12]), vs_item_nth(&tt->t, VS_F_GDOI_KD_NUM_PACKETS, 0)->value);
+    cr_assert_eq(strtoull(v[12], NULL, 10), vs_item_nth(&tt->t, VS_F_GDOI_KD_NUM_PACKETS, 0)->value);
     cr_assert_str_eq(v[13], "1,2");
     snprintf(want, sizeof want, "%lu,%lu",
              (unsigned long)vs_item_nth(&tt->t, VS_F_GDOI_KD_LENGTH, 0)->value,
@@ -453,7 +453,7 @@ Test(gdoi, vectors_agree_with_tshark_builtin_where_it_is_right)
     snprintf(want, sizeof want, "%s,%s", h0, h1);
     cr_assert_str_eq(v[15], want);
     free(h0); free(h1);
-    cr_assert_eq(atoi(v[16]), vs_item_nth(&tt->t, VS_F_GDOI_SEQ, 0)->value);
+    cr_assert_eq(strtoull(v[16], NULL, 10), vs_item_nth(&tt->t, VS_F_GDOI_SEQ, 0)->value);
     free(b);
 
     /* Frame 3: with the GAP after the KEK the built-in stops after the KEK

@@ -278,9 +278,45 @@ Test(ikev1, mode_config_xauth_unity)
     FREE3();
 }
 
+Test(ikev1, id_types_ipv6_user_fqdn_der_and_natoa_ipv6)
+{
+    uint8_t *buf; size_t len; vs_test_tree *tt; vs_ikev1_msg *m;
+    cr_assert_eq(run(ids, &buf, &len, &tt, &m), VS_OK);
+    const vs_tree *t = &tt->t;
+    cr_assert_eq(t->n_problems, 0);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 0, 1, 32, 1);
+    vs_assert_item(t, VS_F_IKE_ID_PORT, 0, 4500, 34, 2);
+    vs_assert_item(t, VS_F_IKE_ID_IPV4, 0, 4, 36, 4);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 1, 5, 44, 1);
+    vs_assert_item(t, VS_F_IKE_ID_IPV6, 0, 16, 48, 16);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 2, 6, 68, 1);
+    vs_assert_item(t, VS_F_IKE_ID_PROTOCOL, 2, 6, 69, 1);
+    vs_assert_item(t, VS_F_IKE_ID_PORT, 2, 179, 70, 2);
+    vs_assert_item(t, VS_F_IKE_ID_IPV6, 1, 16, 72, 16);
+    vs_assert_item(t, VS_F_IKE_ID_IPV6_MASK, 0, 16, 88, 16);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 3, 8, 108, 1);
+    vs_assert_item(t, VS_F_IKE_ID_IPV6, 2, 16, 112, 16);
+    vs_assert_item(t, VS_F_IKE_ID_IPV6_END, 0, 16, 128, 16);
+    vs_assert_item(t, VS_F_IKE_ID_TYPE, 4, 3, 148, 1);
+    vs_assert_item(t, VS_F_IKE_ID_USER_FQDN, 0, 14, 152, 14);
+    cr_assert_eq(memcmp(buf + 152, "gm@example.net", 14), 0);
+    vs_assert_item(t, VS_F_IKE_ID_DER_DN, 0, 16, 174, 16);
+    vs_assert_item(t, VS_F_IKE_ID_DER_GN, 0, 13, 198, 13);
+    vs_assert_item(t, VS_F_IKE_NATOA_ID_TYPE, 0, 5, 215, 1);
+    vs_assert_item(t, VS_F_IKE_NATOA_IPV6, 0, 16, 219, 16);
+    cr_assert_eq(m->n_payloads, 8);
+    cr_assert_eq(m->payloads[2].value, 6);
+    cr_assert_eq(m->payloads[2].port, 179);
+    cr_assert_eq(m->payloads[2].data.off, 72);
+    cr_assert_eq(m->payloads[2].data.len, 32);
+    cr_assert_eq(m->payloads[7].data.off, 219);
+    cr_assert_str_eq(vs_val_name(vs_vals_ike_id_type, 10), "ID_DER_ASN1_GN");
+    FREE3();
+}
+
 Test(ikev1, truncation_at_every_byte)
 {
-    const char *vecs[] = {mm1, qm, info, cfg, gmm1, push};
+    const char *vecs[] = {mm1, qm, info, cfg, gmm1, push, ids};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++) {
         size_t len;
         uint8_t *buf = vs_hex(vecs[i], &len);

@@ -179,3 +179,19 @@ pull2ng = msg('pull2ng', 32, 0, 0x00000001, [
     (8, bytes(range(20))), (10, bytes(range(0x30, 0x40))),
     (1, struct.pack('>IIHH', 2, 0, 15, 0) + sa_ng_inner)], icky=icky, rcky=rcky)
 show('pull2ng', pull2ng)
+
+# --- V11: every other ID type, and NAT-OA with IPv6 -------------------------
+a6 = bytes.fromhex('20010db8000000000000000000000001')
+m6 = bytes.fromhex('ffffffffffffffff0000000000000000')
+e6 = bytes.fromhex('20010db80000000000000000000000ff')
+ids = msg('ids', 5, 0, 0x00000003, [
+    (5, struct.pack('>BBH', 1, 17, 4500) + bytes([192, 0, 2, 1])),
+    (5, struct.pack('>BBH', 5, 0, 0) + a6),
+    (5, struct.pack('>BBH', 6, 6, 179) + a6 + m6),
+    (5, struct.pack('>BBH', 8, 0, 0) + a6 + e6),
+    (5, struct.pack('>BBH', 3, 0, 0) + b'gm@example.net'),
+    (5, struct.pack('>BBH', 9, 0, 0) + bytes.fromhex('300d310b300906035504061302555331')),
+    (5, struct.pack('>BBH', 10, 0, 0) + bytes.fromhex('820b6578616d706c652e6e6574')),
+    (21, struct.pack('>BBH', 5, 0, 0) + a6),
+])
+show('ids', ids)

@@ -22,9 +22,7 @@
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
-#ifdef VSA_HAVE_IKEV1
 #include "vpnscope/ikev1.h"
-#endif
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -87,9 +85,7 @@ struct vsa_run {
     int linktype_out; /* first link type written */
     vs_ikev2_msg *ike2;
     uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
-#ifdef VSA_HAVE_IKEV1
     vs_ikev1_msg *ike1, *ike1_inner;
-#endif
     struct ike1_sess *sess;
     size_t n_sess, cap_sess;
     uint64_t ike1_retrans, ike1_bad_plain;
@@ -134,14 +130,12 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
                              o->reasm_timeout > 0 ? o->reasm_timeout : 30.0);
     r->linktype_out = -1;
     r->ike2 = malloc(sizeof *r->ike2);
-#ifdef VSA_HAVE_IKEV1
     r->ike1 = malloc(sizeof *r->ike1);
     r->ike1_inner = malloc(sizeof *r->ike1_inner);
     if (!r->ike1 || !r->ike1_inner) {
         vsa_run_free(r);
         return NULL;
     }
-#endif
     if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
         vsa_run_free(r);
         return NULL;
@@ -165,10 +159,8 @@ void vsa_run_free(vsa_run *r)
     free(r->obuf);
     free(r->rbuf);
     free(r->ike2);
-#ifdef VSA_HAVE_IKEV1
     free(r->ike1);
     free(r->ike1_inner);
-#endif
     for (size_t i = 0; i < r->n_sess; i++)
         if (r->sess[i].have_key)
             vsa_ike1_free(&r->sess[i].st);
@@ -853,7 +845,6 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
 }
 
-#ifdef VSA_HAVE_IKEV1
 static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
 {
     for (size_t i = 0; i < r->n_sess; i++)
@@ -975,7 +966,6 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
             say(f, " %s", vs_val_name_or(vs_vals_ike_payload_type, in->payloads[i].type, "?"));
     say(f, "]");
 }
-#endif
 
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
@@ -1004,7 +994,6 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         vs_ikev2_decode(&c, t, r->ike2);
         ikev2 = true;
     }
-#ifdef VSA_HAVE_IKEV1
     bool ikev1 = false;
     if (r->tid == 0 && ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI)) {
         vs_cursor c = fr.app_cur;
@@ -1012,7 +1001,6 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         vs_ikev1_decode(&c, t, r->ike1);
         ikev1 = true;
     }
-#endif
     if (t)
         tree_to_json(f, t);
     const vs_layer *outer = NULL;
@@ -1051,20 +1039,16 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         set_disp(f, VSA_D_IKE);
         if (ikev2)
             handle_ikev2(r, f, data, caplen);
-#ifdef VSA_HAVE_IKEV1
         else if (ikev1)
             handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
-#endif
         else
             say(f, " IKEv1");
         break;
     case VS_APP_GDOI:
         set_disp(f, VSA_D_GDOI);
-#ifdef VSA_HAVE_IKEV1
         if (ikev1)
             handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
         else
-#endif
             say(f, " GDOI");
         break;
     case VS_APP_NHRP:

@@ -22,6 +22,7 @@
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
+#include "vpnscope/gdoi.h"
 #include "vpnscope/ikev1.h"
 
 static const char *const disp_keys[] = {
@@ -63,8 +64,21 @@ typedef struct sa_stat {
     uint32_t first_seq, last_seq;
 } sa_stat;
 
+/* Sequence numbers are per (SPI, sender): one counter per sender and SA,
+ * whatever the destination (a GETVPN group member sends one sequence to
+ * every other member). */
+typedef struct seq_stat {
+    bool used;
+    uint32_t spi;
+    uint8_t af;
+    uint8_t src[16];
+    vsa_replay rp;
+} seq_stat;
+
 struct vsa_run {
     vsa_opts o;
+    seq_stat *seq;
+    size_t seq_cap, seq_n;
     const vsa_keys *keys;
     vsa_esp_ctx *ctx;   /* one per key entry, initialised on first use */
     int8_t *ctx_state;  /* 0 not yet, 1 ready, -1 failed */
@@ -88,7 +102,7 @@ struct vsa_run {
     vs_ikev1_msg *ike1, *ike1_inner;
     struct ike1_sess *sess;
     size_t n_sess, cap_sess;
-    uint64_t ike1_retrans, ike1_bad_plain;
+    uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
     unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
 };
 
@@ -155,6 +169,7 @@ void vsa_run_free(vsa_run *r)
     free(r->ctx);
     free(r->ctx_state);
     free(r->sa);
+    free(r->seq);
     free(r->buf);
     free(r->obuf);
     free(r->rbuf);
@@ -222,6 +237,47 @@ static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, con
     s->key_idx = -1;
     r->sa_n++;
     return s;
+}
+
+static size_t seq_slot(const seq_stat *t, size_t cap, uint32_t spi, int af, const uint8_t *src)
+{
+    size_t alen = af == 4 ? 4 : 16;
+    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < alen; i++)
+        h = (h ^ src[i]) * 1099511628211ull;
+    size_t m = cap - 1, i = (size_t)(h >> 17) & m;
+    while (t[i].used && !(t[i].spi == spi && t[i].af == af && memcmp(t[i].src, src, alen) == 0))
+        i = (i + 1) & m;
+    return i;
+}
+
+static seq_stat *seq_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src)
+{
+    if ((r->seq_n + 1) * 2 > r->seq_cap) {
+        size_t nc = r->seq_cap ? r->seq_cap * 2 : 64;
+        seq_stat *n = calloc(nc, sizeof *n);
+        if (!n) {
+            fprintf(stderr, "vpnscope: out of memory\n");
+            exit(2);
+        }
+        for (size_t k = 0; k < r->seq_cap; k++)
+            if (r->seq[k].used)
+                n[seq_slot(n, nc, r->seq[k].spi, r->seq[k].af, r->seq[k].src)] = r->seq[k];
+        free(r->seq);
+        r->seq = n;
+        r->seq_cap = nc;
+    }
+    size_t i = seq_slot(r->seq, r->seq_cap, spi, af, src);
+    seq_stat *q = &r->seq[i];
+    if (!q->used) {
+        memset(q, 0, sizeof *q);
+        q->used = true;
+        q->spi = spi;
+        q->af = (uint8_t)af;
+        memcpy(q->src, src, af == 4 ? 4 : 16);
+        r->seq_n++;
+    }
+    return q;
 }
 
 /* ------------------------------------------------------------------ */
@@ -531,8 +587,8 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
     if (r->nthreads > 1) {
         uint32_t h = spi;
-        for (int i = 0; i < (af == 4 ? 4 : 16); i++)
-            h = (h ^ ip->u.ip.src[i] ^ ((uint32_t)ip->u.ip.dst[i] << 8)) * 16777619u;
+        for (int i = 0; i < (af == 4 ? 4 : 16); i++) /* a sender's SA stays in one thread */
+            h = (h ^ ip->u.ip.src[i]) * 16777619u;
         if (h % r->nthreads != r->tid) {
             f->foreign = true;
             set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
@@ -587,7 +643,8 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         keep_frame(r, f);
         return;
     }
-    uint32_t hi = vsa_replay_guess_hi(&s->rp, seq, key->esn);
+    seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
+    uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
     vsa_esp_result res;
     vsa_esp_verdict vd = vsa_esp_decrypt(&r->ctx[ki], esp, len, hi, r->buf, BUFSZ, &res);
     switch (vd) {
@@ -628,7 +685,20 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     if (!res.pad_ok)
         s->pad_bad++;
     uint64_t full = (uint64_t)hi << 32 | seq, missing = 0;
-    vsa_seq_event ev = vsa_replay_update(&s->rp, full, &missing);
+    vsa_seq_event ev = vsa_replay_update(&q->rp, full, &missing);
+    /* the flow's counters (the window itself is the sender's) */
+    switch (ev) {
+    case VSA_SEQ_IN_ORDER: s->rp.n_in_order++; break;
+    case VSA_SEQ_GAP: s->rp.n_gaps++, s->rp.n_missing += missing; break;
+    case VSA_SEQ_REORDERED:
+        s->rp.n_reordered++;
+        if (s->rp.n_missing)
+            s->rp.n_missing--;
+        break;
+    case VSA_SEQ_DUPLICATE: s->rp.n_duplicates++; break;
+    case VSA_SEQ_TOO_OLD: s->rp.n_too_old++; break;
+    case VSA_SEQ_FIRST: break;
+    }
     set_disp(f, VSA_D_ESP_DECRYPTED);
     say(f, " [decrypted, %s%s", res.icv_checked ? "ICV good" : "ICV not checked",
         res.pad_ok ? "" : ", BAD PADDING");
@@ -876,14 +946,15 @@ static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
  * negotiated transform and the KE payloads, decrypt an encrypted body with
  * the ikev1 table and decode its payloads. */
 static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
-                         const vs_layer *ip)
+                         const vs_layer *ip, bool gdoi)
 {
     static vs_item items[4096];
     static vs_problem_rec problems[256];
     vs_ikev1_msg *m = r->ike1;
     const vs_ike_hdr *h = &m->hdr;
-    say(f, " %s %s msgid 0x%08" PRIx32, m->gdoi ? "GDOI" : "IKEv1",
-        vs_val_name_or(vs_vals_ike_exch_type, h->exch_type, "?"), h->msgid);
+    say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
+        vs_val_name_or(gdoi ? vs_vals_gdoi_exch_type : vs_vals_ike_exch_type, h->exch_type, "?"),
+        h->msgid);
     if (h->icookie.len != 8 || h->rcookie.len != 8)
         return;
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
@@ -946,7 +1017,27 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
     vs_cursor c;
     vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
-    vs_status st = vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    vs_status st = gdoi ? vs_gdoi_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in)
+                        : vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    if (f->json)
+        tree_to_json(f, &t2); /* also when malformed: the fields that did decode */
+    size_t top = 0;
+    for (size_t i = 0; i < in->n_payloads; i++)
+        top += in->payloads[i].parent < 0;
+    if (st != VS_OK && top >= 2) {
+        /* several payload headers chain correctly: the key and IV are right and
+         * the content itself is malformed */
+        r->ike_decrypted++;
+        r->ike1_content_bad++;
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted, malformed payloads"));
+        say(f, " [decrypted%s, malformed payloads:", rt ? ", retransmission" : "");
+        for (size_t i = 0; i < in->n_payloads; i++)
+            if (in->payloads[i].parent < 0)
+                say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                             in->payloads[i].type, "?"));
+        say(f, "]");
+        return;
+    }
     if (st != VS_OK) {
         /* no ICV in IKEv1: an undecodable plaintext is the sign of a wrong key or IV */
         r->ike1_bad_plain++;
@@ -955,15 +1046,14 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
         return;
     }
     r->ike_decrypted++;
-    if (f->json)
-        tree_to_json(f, &t2);
     JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
     if (rt)
         JSET(f, "vpnscope.analyzer.ike.retransmission", json_true());
     say(f, " [decrypted%s:", rt ? ", retransmission" : "");
     for (size_t i = 0; i < in->n_payloads; i++)
         if (in->payloads[i].parent < 0)
-            say(f, " %s", vs_val_name_or(vs_vals_ike_payload_type, in->payloads[i].type, "?"));
+            say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                         in->payloads[i].type, "?"));
     say(f, "]");
 }
 
@@ -998,7 +1088,10 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
     if (r->tid == 0 && ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI)) {
         vs_cursor c = fr.app_cur;
         memset(r->ike1, 0, sizeof *r->ike1);
-        vs_ikev1_decode(&c, t, r->ike1);
+        if (fr.app == VS_APP_GDOI)
+            vs_gdoi_decode(&c, t, r->ike1);
+        else
+            vs_ikev1_decode(&c, t, r->ike1);
         ikev1 = true;
     }
     if (t)
@@ -1040,14 +1133,14 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         if (ikev2)
             handle_ikev2(r, f, data, caplen);
         else if (ikev1)
-            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), false);
         else
             say(f, " IKEv1");
         break;
     case VS_APP_GDOI:
         set_disp(f, VSA_D_GDOI);
         if (ikev1)
-            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), true);
         else
             say(f, " GDOI");
         break;
@@ -1203,66 +1296,149 @@ static void hexkey(FILE *o, const uint8_t *k, size_t n)
         fprintf(o, "%02x", k[i]);
 }
 
+static void sa_key_lines(vsa_run *r, FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    if (!k) {
+        fprintf(o, "     transform: unknown (no key)\n");
+        return;
+    }
+    unsigned bits =
+        (k->enc_key_len - ((k->enc == VSA_ENC_AES_CTR || k->enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+    fprintf(o, "     transform: %s %s ,\n", vsa_enc_name(k->enc, bits, k->icv_len),
+            vsa_integ_name(k->integ));
+    fprintf(o, "     in use settings ={%s%s%s, }\n",
+            s->decrypted ? ((s->mode_nh == 4 || s->mode_nh == 41) ? "Tunnel" : "Transport") : "?",
+            s->udp_encap ? " UDP-Encaps" : "", k->esn ? ", esn" : "");
+    fprintf(o, "     key: %s", k->origin);
+    if (r->o.show_keys) {
+        fputs(" enc ", o);
+        hexkey(o, k->enc_key, k->enc_key_len);
+        if (k->auth_key_len) {
+            fputs(" auth ", o);
+            hexkey(o, k->auth_key, k->auth_key_len);
+        }
+    }
+    fputc('\n', o);
+}
+
+static void sa_counter_lines(FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    bool verifies = k && ((k->integ != VSA_INTEG_NONE && k->integ != VSA_INTEG_ANY) ||
+                          vsa_enc_is_aead(k->enc));
+    fprintf(o, "     #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64 ", #pkts verify: %" PRIu64 "\n",
+            s->pkts, s->decrypted, verifies ? s->decrypted : 0);
+    fprintf(o, "     #bytes received: %" PRIu64 ", #bytes decrypted: %" PRIu64 "\n", s->bytes_in,
+            s->bytes_out);
+    fprintf(o, "     #pkts ICV failures (verify failed): %" PRIu64 "\n", s->icv_fail);
+    fprintf(o, "     #pkts no key: %" PRIu64 ", #pkts truncated: %" PRIu64 ", #pkts malformed: %" PRIu64
+               ", #pkts bad padding: %" PRIu64 ", #pkts unsupported: %" PRIu64 "\n",
+            s->no_key, s->truncated, s->malformed, s->pad_bad, s->unsupported);
+    fprintf(o, "     #pkts replay/duplicate: %" PRIu64 ", #pkts too old: %" PRIu64
+               ", #pkts reordered: %" PRIu64 ", #seq gaps: %" PRIu64 " (%" PRIu64 " missing)\n",
+            s->rp.n_duplicates, s->rp.n_too_old, s->rp.n_reordered, s->rp.n_gaps, s->rp.n_missing);
+}
+
+static void sa_add(sa_stat *t, const sa_stat *s)
+{
+    t->pkts += s->pkts;
+    t->decrypted += s->decrypted;
+    t->bytes_in += s->bytes_in;
+    t->bytes_out += s->bytes_out;
+    t->icv_fail += s->icv_fail;
+    t->truncated += s->truncated;
+    t->malformed += s->malformed;
+    t->pad_bad += s->pad_bad;
+    t->unsupported += s->unsupported;
+    t->no_key += s->no_key;
+    t->rp.n_duplicates += s->rp.n_duplicates;
+    t->rp.n_too_old += s->rp.n_too_old;
+    t->rp.n_reordered += s->rp.n_reordered;
+    t->rp.n_gaps += s->rp.n_gaps;
+    t->rp.n_missing += s->rp.n_missing;
+    if (s->decrypted)
+        t->mode_nh = s->mode_nh;
+    t->udp_encap |= s->udp_encap;
+}
+
+/* One block per SA, as IOS shows them; an SPI used by several flows (a
+ * GETVPN group SA, one SPI for every member) is one block with its totals and
+ * a line per sender -> receiver flow. */
 static void sa_report(vsa_run *r, FILE *o)
 {
     sa_stat **v = calloc(r->sa_n ? r->sa_n : 1, sizeof *v);
-    if (!v)
+    bool *done = calloc(r->sa_n ? r->sa_n : 1, 1);
+    if (!v || !done) {
+        free(v);
+        free(done);
         return;
+    }
     size_t n = 0;
     for (size_t i = 0; i < r->sa_cap; i++)
         if (r->sa[i].used)
             v[n++] = &r->sa[i];
     qsort(v, n, sizeof *v, cmp_sa);
-    fprintf(o, "ESP security associations seen: %zu\n", n);
+    size_t groups = 0;
     for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        groups++;
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == v[i]->spi && v[j]->key_idx == v[i]->key_idx)
+                done[j] = true;
+    }
+    memset(done, 0, n);
+    fprintf(o, "ESP security associations seen: %zu (%zu flows)\n", groups, n);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
         const sa_stat *s = v[i];
-        char a[64], b[64];
-        fmt_addr(a, sizeof a, s->af, s->src);
-        fmt_addr(b, sizeof b, s->af, s->dst);
-        fprintf(o, "\n   local/remote: %s -> %s", a, b);
-        if (s->udp_encap)
-            fprintf(o, " (UDP %u -> %u)", s->sport, s->dport);
-        fprintf(o, "\n     spi: 0x%08" PRIX32 "(%" PRIu32 ")\n", s->spi, s->spi);
         const vsa_esp_sa *k = s->key_idx >= 0 ? &r->keys->esp[s->key_idx] : NULL;
-        if (k) {
-            unsigned bits = (k->enc_key_len - ((k->enc == VSA_ENC_AES_CTR || k->enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
-            fprintf(o, "     transform: %s %s ,\n", vsa_enc_name(k->enc, bits, k->icv_len),
-                    vsa_integ_name(k->integ));
-            fprintf(o, "     in use settings ={%s%s%s, }\n",
-                    s->decrypted ? ((s->mode_nh == 4 || s->mode_nh == 41) ? "Tunnel" : "Transport") : "?",
-                    s->udp_encap ? " UDP-Encaps" : "", k->esn ? ", esn" : "");
-            fprintf(o, "     key: %s", k->origin);
-            if (r->o.show_keys) {
-                fputs(" enc ", o);
-                hexkey(o, k->enc_key, k->enc_key_len);
-                if (k->auth_key_len) {
-                    fputs(" auth ", o);
-                    hexkey(o, k->auth_key, k->auth_key_len);
-                }
+        size_t members = 0;
+        sa_stat sum;
+        memset(&sum, 0, sizeof sum);
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == s->spi && v[j]->key_idx == s->key_idx) {
+                members++;
+                sa_add(&sum, v[j]);
             }
-            fputc('\n', o);
-        } else {
-            fprintf(o, "     transform: unknown (no key)\n");
+        char a[64], b[64];
+        if (members == 1) {
+            done[i] = true;
+            fmt_addr(a, sizeof a, s->af, s->src);
+            fmt_addr(b, sizeof b, s->af, s->dst);
+            fprintf(o, "\n   local/remote: %s -> %s", a, b);
+            if (s->udp_encap)
+                fprintf(o, " (UDP %u -> %u)", s->sport, s->dport);
+            fprintf(o, "\n     spi: 0x%08" PRIX32 "(%" PRIu32 ")\n", s->spi, s->spi);
+            sa_key_lines(r, o, s, k);
+            sa_counter_lines(o, s, k);
+            fprintf(o, "     sequence: first %" PRIu32 ", last %" PRIu32 "; frames: first %" PRIu64
+                       ", last %" PRIu64 "\n",
+                    s->first_seq, s->last_seq, s->first_frame, s->last_frame);
+            continue;
         }
-        fprintf(o, "     #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64 ", #pkts verify: %" PRIu64 "\n",
-                s->pkts, s->decrypted,
-                (k && ((k->integ != VSA_INTEG_NONE && k->integ != VSA_INTEG_ANY) || vsa_enc_is_aead(k->enc)))
-                    ? s->decrypted
-                    : 0);
-        fprintf(o, "     #bytes received: %" PRIu64 ", #bytes decrypted: %" PRIu64 "\n", s->bytes_in,
-                s->bytes_out);
-        fprintf(o, "     #pkts ICV failures (verify failed): %" PRIu64 "\n", s->icv_fail);
-        fprintf(o, "     #pkts no key: %" PRIu64 ", #pkts truncated: %" PRIu64 ", #pkts malformed: %" PRIu64
-                   ", #pkts bad padding: %" PRIu64 ", #pkts unsupported: %" PRIu64 "\n",
-                s->no_key, s->truncated, s->malformed, s->pad_bad, s->unsupported);
-        fprintf(o, "     #pkts replay/duplicate: %" PRIu64 ", #pkts too old: %" PRIu64
-                   ", #pkts reordered: %" PRIu64 ", #seq gaps: %" PRIu64 " (%" PRIu64 " missing)\n",
-                s->rp.n_duplicates, s->rp.n_too_old, s->rp.n_reordered, s->rp.n_gaps, s->rp.n_missing);
-        fprintf(o, "     sequence: first %" PRIu32 ", last %" PRIu32 "; frames: first %" PRIu64
-                   ", last %" PRIu64 "\n",
-                s->first_seq, s->last_seq, s->first_frame, s->last_frame);
+        fprintf(o, "\n   spi: 0x%08" PRIX32 "(%" PRIu32 ")  one SPI, %zu flows (group SA)\n", s->spi,
+                s->spi, members);
+        sa_key_lines(r, o, &sum, k);
+        sa_counter_lines(o, &sum, k);
+        fprintf(o, "     flows: sender -> receiver: decaps/decrypt, ICV failures, replays, gaps, "
+                   "sequence first-last, frames first-last\n");
+        for (size_t j = i; j < n; j++) {
+            const sa_stat *m = v[j];
+            if (m->spi != s->spi || m->key_idx != s->key_idx)
+                continue;
+            done[j] = true;
+            fmt_addr(a, sizeof a, m->af, m->src);
+            fmt_addr(b, sizeof b, m->af, m->dst);
+            fprintf(o, "       %s -> %s%s: %" PRIu64 "/%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+                       ", %" PRIu32 "-%" PRIu32 ", %" PRIu64 "-%" PRIu64 "\n",
+                    a, b, m->udp_encap ? " (UDP)" : "", m->pkts, m->decrypted, m->icv_fail,
+                    m->rp.n_duplicates, m->rp.n_gaps, m->first_seq, m->last_seq, m->first_frame,
+                    m->last_frame);
+        }
     }
     free(v);
+    free(done);
 }
 
 static bool findings(const vsa_run *r)
@@ -1302,10 +1478,11 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
-    if (r->ike1_retrans || r->ike1_bad_plain)
+    if (r->ike1_retrans || r->ike1_bad_plain || r->ike1_content_bad)
         fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
-                   " decrypted bodies whose payloads do not parse (wrong key?)\n",
-                r->ike1_retrans, r->ike1_bad_plain);
+                   " decrypted bodies whose payloads do not parse (wrong key?), %" PRIu64
+                   " decrypted with malformed payload content\n",
+                r->ike1_retrans, r->ike1_bad_plain, r->ike1_content_bad);
     int rc = 0;
     if (r->w_open) {
         if (vsa_pcapng_close(&r->w) < 0) {

@@ -370,7 +370,7 @@ static void jset(frame_ctx *f, const char *key, json_t *v)
 }
 
 /* Every decoded field of a tree as catalogue-named JSON keys. */
-static void tree_to_json(frame_ctx *f, const vs_tree *t)
+static void tree_to_json(frame_ctx *f, const vs_tree *t, size_t buflen)
 {
     if (!f->json)
         return;
@@ -378,6 +378,11 @@ static void tree_to_json(frame_ctx *f, const vs_tree *t)
         const vs_item *it = &t->items[i];
         const vs_field_info *fi = &vs_fields[it->field];
         const uint8_t *p = t->buf + it->span.off;
+        /* bytes are only shown as far as the buffer holds them */
+        bool in_buf = it->span.off <= buflen && it->span.len <= buflen - it->span.off;
+        if (!in_buf && (fi->type == VS_FT_BYTES || fi->type == VS_FT_IPV4 || fi->type == VS_FT_IPV6 ||
+                        fi->type == VS_FT_STRING))
+            continue;
         json_t *v = NULL;
         switch (fi->type) {
         case VS_FT_PROTOCOL:
@@ -908,7 +913,7 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     size_t before = m->n_payloads;
     vs_status st = vs_ikev2_decode_payloads(&c, m->sk_first_payload, f->json ? &t2 : NULL, m);
     if (f->json)
-        tree_to_json(f, &t2);
+        tree_to_json(f, &t2, res.inner_off + res.inner_len);
     say(f, " [decrypted%s:", res.icv_checked ? ", ICV good" : "");
     for (size_t i = before; i < m->n_payloads; i++)
         say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
@@ -955,7 +960,8 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
         vs_val_name_or(gdoi ? vs_vals_gdoi_exch_type : vs_vals_ike_exch_type, h->exch_type, "?"),
         h->msgid);
-    if (h->icookie.len != 8 || h->rcookie.len != 8)
+    if (h->icookie.len != 8 || h->rcookie.len != 8 || h->icookie.off + 8 > caplen ||
+        h->rcookie.off + 8 > caplen)
         return;
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
     static const uint8_t zero[8];
@@ -1020,7 +1026,7 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     vs_status st = gdoi ? vs_gdoi_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in)
                         : vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
     if (f->json)
-        tree_to_json(f, &t2); /* also when malformed: the fields that did decode */
+        tree_to_json(f, &t2, len); /* also when malformed: the fields that did decode */
     size_t top = 0;
     for (size_t i = 0; i < in->n_payloads; i++)
         top += in->payloads[i].parent < 0;
@@ -1095,7 +1101,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         ikev1 = true;
     }
     if (t)
-        tree_to_json(f, t);
+        tree_to_json(f, t, caplen);
     const vs_layer *outer = NULL;
     for (size_t i = 0; i < fr.n_layers; i++)
         if (fr.layers[i].kind == VS_L_IPV4 || fr.layers[i].kind == VS_L_IPV6) {

@@ -34,6 +34,8 @@ vs_status vs_udp_natt_decode(vs_cursor *c, vs_tree *t, vs_natt_msg *out)
             out->kind = VS_NATT_KEEPALIVE;
             vs_add(t, VS_F_UDP_NATT_KEEPALIVE, b, v);
         }
+        if (r.status == VS_OK)
+            r.pos = start; /* the payload span is the keepalive byte itself */
         out->payload = sp(start, 1);
     } else if (left >= 4) {
         vs_span m = sp(r.pos, 4);

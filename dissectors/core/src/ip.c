@@ -523,10 +523,18 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     size_t pend = jumbo_mode ? pkt.end : start + total;
     if (jumbo_mode && pkt.status == VS_OK) {
         if (out->jumbo) {
+            if (out->jumbo <= 0xFFFF)
+                vs_problem(t, VS_P_IPV6_JUMBO_SMALL, plen_item, sp(start + 4, 2), out->jumbo);
             size_t jend = start + 40 + (size_t)out->jumbo;
             if (pkt.end != VS_LEN_UNKNOWN && jend > pkt.end) {
                 vs_problem(t, VS_P_IPV6_PLEN_BEYOND, plen_item, sp(start + 4, 2), out->jumbo);
                 extra = VS_MALFORMED;
+            } else if (jend < pkt.pos) {
+                /* The jumbo length ends inside the extension headers already
+                 * read (found by fuzzing): no payload can be located. */
+                vs_problem(t, VS_P_IPV6_JUMBO_BAD, plen_item, sp(start + 4, 2), out->jumbo);
+                extra = VS_MALFORMED;
+                followable = false;
             } else {
                 pkt.end = jend;
                 if (pkt.cap > jend)

@@ -293,3 +293,30 @@ Test(cmd, cisco_metadata_in_gre)
         cr_assert_eq(vs_cmd_decode(&c, NULL, &m), VS_TRUNCATED, "cut %zu", cut);
     }
 }
+
+Test(gre, rfc1701_strict_route_and_recursion_bits)
+{
+    size_t n;
+    uint8_t *b = vs_hex(V_PLAIN, &n);
+    b[20] = 0x0b; /* s=1, recursion control 3 */
+    fx *f = run_bytes(b, n, n);
+    cr_assert_eq(f->st, VS_OK);
+    vs_assert_item(&f->tt.t, VS_F_GRE_FLAGS_VER, 0, 0x0b00, 20, 2);
+    vs_assert_item(&f->tt.t, VS_F_GRE_FLAG_SSR, 0, 1, 20, 2);
+    vs_assert_item(&f->tt.t, VS_F_GRE_FLAG_RECUR, 0, 3, 20, 2);
+    vs_assert_item(&f->tt.t, VS_F_GRE_FLAG_A, 0, 0, 20, 2);
+    cr_assert(vs_has_problem(&f->tt.t, VS_P_GRE_LEGACY_BITS));
+    cr_assert_eq(f->g.hdr_len, 4, "s and recursion add no fields");
+    done(f);
+}
+
+Test(gre, protocol_types_are_named)
+{
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x86DD), "IPv6");
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x6558), "Transparent Ethernet Bridging");
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x88BE), "ERSPAN (type I/II)");
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x8847), "MPLS unicast");
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x880B), "PPP");
+    cr_assert_str_eq(vs_val_name(vs_vals_ethertype, 0x0400), "IEEE 802.3 length");
+    cr_assert_null(vs_val_name(vs_vals_ethertype, 0x1234));
+}

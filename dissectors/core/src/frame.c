@@ -150,7 +150,7 @@ static void ethernet(walk *w, vs_cursor *c)
         if (!step(w, c))
             break;
         size_t vs = c->pos;
-        uint16_t tag = vs_open(t, VS_F_LINK_VLAN, sp(es.off, 6), et);
+        vs_open(t, VS_F_LINK_VLAN, sp(es.off, 6), et);
         vs_span ts = sp(c->pos, 2);
         uint16_t tci = vs_u16(c);
         if (c->status == VS_OK) {
@@ -161,7 +161,6 @@ static void ethernet(walk *w, vs_cursor *c)
         es = sp(c->pos, 2);
         uint16_t inner = vs_rd_u16(c, t, VS_F_LINK_ETHERTYPE);
         vs_close(t);
-        (void)tag;
         vs_layer *v = push(w, VS_L_VLAN, sp(vs - 2, vs_cur_left(c) + (c->pos - vs) + 2), c->status);
         v->u.link.vlan_id = tci & 0x0FFF;
         v->u.link.ethertype = inner;

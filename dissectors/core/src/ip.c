@@ -198,7 +198,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     out->total_len = total;
     size_t extent = total > hlen ? total : hlen;
 
-    uint16_t root = vs_open(t, VS_F_IP, sp(start, hlen), 0);
+    vs_open(t, VS_F_IP, sp(start, hlen), 0);
     vs_cursor pkt;
     bool fits = packet_cursor(c, extent, &pkt);
     out->span = sp(start, total);
@@ -220,8 +220,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_span ds = sp(pkt.pos, 1);
     out->tos = vs_u8(&pkt);
     if (pkt.status == VS_OK) {
-        uint16_t it = vs_add(t, VS_F_IP_DSFIELD, ds, out->tos);
-        (void)it;
+        vs_add(t, VS_F_IP_DSFIELD, ds, out->tos);
         vs_add_bits(t, VS_F_IP_DSCP, ds, out->tos);
         vs_add_bits(t, VS_F_IP_ECN, ds, out->tos);
     }
@@ -308,7 +307,6 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_status st = worst(pkt.status, extra);
     if (pkt.status == VS_OK && followable)
         st = worst(st, consume_rest(&pkt));
-    (void)root;
     return finish(c, t, &pkt, st, VS_P_IP_TRUNCATED, VS_P_IP_MALFORMED);
 }
 

@@ -82,7 +82,7 @@ vs_status vs_udp_decode(vs_cursor *c, vs_tree *t, const vs_ip_msg *ip, vs_udp_ms
     memset(out, 0, sizeof *out);
     size_t start = c->pos;
     vs_status extra = VS_OK;
-    uint16_t root = vs_open(t, VS_F_UDP, sp(start, 8), 0);
+    vs_open(t, VS_F_UDP, sp(start, 8), 0);
     out->sport = vs_rd_u16(c, t, VS_F_UDP_SRCPORT);
     out->dport = vs_rd_u16(c, t, VS_F_UDP_DSTPORT);
     vs_span ls = sp(c->pos, 2);
@@ -157,7 +157,6 @@ vs_status vs_udp_decode(vs_cursor *c, vs_tree *t, const vs_ip_msg *ip, vs_udp_ms
         out->natt_present = true;
         vs_udp_natt_decode(&n, t, &out->natt);
     }
-    (void)root;
     vs_close(t);
     vs_cur_fail(c, st);
     vs_cursor rep = *c;

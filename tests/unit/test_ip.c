@@ -615,3 +615,18 @@ Test(ipv6, fuzz_jumbo_length_inside_extension_headers)
     cr_assert_leq(f->m.payload_cur.pos, f->n);
     done(f);
 }
+
+Test(ipv4, total_length_zero_is_taken_as_segmentation_offload)
+{
+    size_t n;
+    uint8_t *b = vs_hex(V4_UDP, &n);
+    b[2] = b[3] = 0;
+    fx *f = run_bytes(b, n, n);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(&f->tt.t, VS_P_IP_LEN_ZERO));
+    vs_assert_item(&f->tt.t, VS_F_IP_LEN, 0, 0, 2, 2);
+    cr_assert_eq(f->m.total_len, 44);
+    cr_assert_eq(f->m.payload.len, 24);
+    cr_assert_eq(f->m.payload_cur.status, VS_OK);
+    done(f);
+}

@@ -195,13 +195,18 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         hlen = 20; /* show the fixed part anyway */
     }
     out->hdr_len = hlen;
-    out->total_len = total;
-    size_t extent = total > hlen ? total : hlen;
+    /* Total length 0 is what captures of TCP segmentation offload show
+     * (the NIC fills it in later): take the rest of the enclosing PDU, as
+     * Wireshark does, and say so. */
+    bool tso = total == 0;
+    size_t tlen = tso ? vs_cur_left(c) : total;
+    out->total_len = (uint32_t)tlen;
+    size_t extent = tlen > hlen ? tlen : hlen;
 
     vs_open(t, VS_F_IP, sp(start, hlen), 0);
     vs_cursor pkt;
     bool fits = packet_cursor(c, extent, &pkt);
-    out->span = sp(start, total);
+    out->span = sp(start, tlen);
 
     vs_span b0 = sp(start, 1);
     vs_u8(&pkt);
@@ -292,7 +297,9 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         vs_problem(t, VS_P_IP_LEN_BEYOND, len_item, sp(start + 2, 2), total);
         extra = VS_MALFORMED;
     }
-    if (out->ihl >= 5 && total < hlen) {
+    if (tso)
+        vs_problem(t, VS_P_IP_LEN_ZERO, len_item, sp(start + 2, 2), tlen);
+    if (out->ihl >= 5 && tlen < hlen) {
         vs_problem(t, VS_P_IP_LEN_SHORT, len_item, sp(start + 2, 2), total);
         extra = VS_MALFORMED;
         followable = false;
@@ -300,7 +307,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_close(t);
 
     /* The payload. */
-    out->payload = sp(start + hlen, total > hlen ? total - hlen : 0);
+    out->payload = sp(start + hlen, tlen > hlen ? tlen - hlen : 0);
     out->payload_cur = pkt;
     if (!followable && out->payload_cur.status == VS_OK)
         out->payload_cur.status = VS_MALFORMED;

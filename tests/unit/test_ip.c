@@ -592,6 +592,7 @@ Test(ip, pseudo_header_sum_matches_rfc_layout)
     m.version = 4;
     memcpy(m.src, "\x0a\x00\x00\x01", 4);
     memcpy(m.dst, "\x0a\x00\x00\x02", 4);
+    memcpy(m.final_dst, "\x0a\x00\x00\x02", 4);
     /* 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + 24 */
     cr_assert_eq(vs_ip_pseudo_sum(&m, 17, 24), 0x0a00u + 1 + 0x0a00 + 2 + 17 + 24);
 }

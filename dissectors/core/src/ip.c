@@ -30,6 +30,11 @@ static vs_status consume_rest(const vs_cursor *c)
     return r.status;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Finish: merge statuses into the caller's cursor and report once. */
 static vs_status finish(vs_cursor *c, vs_tree *t, const vs_cursor *at, vs_status st,
                         vs_problem_id trunc, vs_problem_id malf)
@@ -41,10 +46,6 @@ static vs_status finish(vs_cursor *c, vs_tree *t, const vs_cursor *at, vs_status
     return st;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* ------------------------------------------------------------------------ */
 /* RFC 791 section 3.1, options:
@@ -55,20 +56,29 @@ static uint32_t be32(const uint8_t *p)
  * Internet Timestamp (68):
  *   type | length | pointer | overflow:4 flag:4 | [address] timestamp ...
  */
-static void ipv4_option_body(vs_cursor *ob, vs_tree *t, uint8_t type)
+static void ipv4_option_body(vs_cursor *ob, vs_tree *t, uint8_t type, uint8_t len,
+                             vs_ip_msg *out)
 {
     switch (type) {
     case 7:
     case 131:
-    case 137:
-        vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
+    case 137: {
+        /* While the pointer is inside the option the route is not finished
+         * and its last address is the final destination (RFC 791, RFC 1122
+         * section 4.1.3.4 / 4.2.2.7 pseudo-header). */
+        uint8_t ptr = vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
+        bool pending = type != 7 && ptr <= len;
         while (ob->status == VS_OK && vs_cur_left(ob) >= 4) {
             vs_span a = sp(ob->pos, 4);
-            uint32_t v = vs_u32(ob);
-            if (ob->status == VS_OK)
-                vs_add(t, VS_F_IP_OPT_ADDR, a, v);
+            const uint8_t *v = vs_bytes(ob, 4);
+            if (!v)
+                break;
+            vs_add(t, VS_F_IP_OPT_ADDR, a, be32(v));
+            if (pending)
+                memcpy(out->final_dst, v, 4);
         }
         break;
+    }
     case 68: {
         vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
         vs_span fs = sp(ob->pos, 1);
@@ -129,7 +139,7 @@ static void ipv4_options(vs_cursor *oc, vs_tree *t, vs_ip_msg *out)
                     vs_problem(t, VS_P_IP_OPT_LEN_BAD, root, sp(os + 1, 1), len);
                     vs_set_len(t, root, oc->end);
                 } else {
-                    ipv4_option_body(&ob, t, type);
+                    ipv4_option_body(&ob, t, type, len, out);
                     vs_cur_fail(oc, ob.status);
                 }
             }
@@ -281,6 +291,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     const uint8_t *dst = vs_bytes(&pkt, 4);
     if (dst) {
         memcpy(out->dst, dst, 4);
+        memcpy(out->final_dst, dst, 4);
         vs_add(t, VS_F_IP_DST, dsp, be32(dst));
     }
     if (pkt.status == VS_OK && out->is_fragment) {
@@ -443,6 +454,7 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     a = vs_bytes(&pkt, 16);
     if (a) {
         memcpy(out->dst, a, 16);
+        memcpy(out->final_dst, a, 16);
         vs_add(t, VS_F_IPV6_DST, ds, 16);
     }
     if (!fits) {
@@ -493,9 +505,20 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
                 if (nh == VS_IPPROTO_ROUTING) {
                     /* Section 4.4: Routing Type | Segments Left | type-specific data */
                     uint8_t rt = vs_rd_u8(&eb, t, VS_F_IPV6_RT_TYPE);
-                    vs_rd_u8(&eb, t, VS_F_IPV6_RT_SEGLEFT);
+                    uint8_t segleft = vs_rd_u8(&eb, t, VS_F_IPV6_RT_SEGLEFT);
                     if (eb.status == VS_OK && rt == 0)
                         vs_problem(t, VS_P_IPV6_RT_TYPE0, VS_NO_ITEM, sp(es + 2, 1), rt);
+                    /* Final destination (RFC 8200 section 8.1): types 0 and 2
+                     * carry 4 reserved bytes then addresses, the last one
+                     * final; an SRH (RFC 8754) has it as segment list[0]. */
+                    size_t dl = vs_cur_left(&eb);
+                    if (eb.status == VS_OK && segleft > 0 && vs_cur_avail(&eb) >= dl && dl >= 20) {
+                        const uint8_t *d = eb.buf + eb.pos;
+                        if ((rt == 0 || rt == 2) && (dl - 4) % 16 == 0)
+                            memcpy(out->final_dst, d + dl - 16, 16);
+                        else if (rt == 4)
+                            memcpy(out->final_dst, d + 4, 16);
+                    }
                     if (eb.status == VS_OK && vs_cur_left(&eb) > 0)
                         vs_rd_bytes(&eb, t, VS_F_IPV6_RT_DATA, vs_cur_left(&eb));
                 } else {
@@ -582,7 +605,7 @@ uint32_t vs_ip_pseudo_sum(const vs_ip_msg *ip, uint8_t proto, uint32_t len)
 {
     size_t alen = ip->version == 6 ? 16 : 4;
     uint32_t s = vs_inet_sum(ip->src, alen, 0);
-    s = vs_inet_sum(ip->dst, alen, s);
+    s = vs_inet_sum(ip->final_dst, alen, s);
     s += proto;
     s += len >> 16;
     s += len & 0xFFFF;

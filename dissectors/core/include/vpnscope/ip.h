@@ -64,6 +64,11 @@ typedef struct vs_ip_msg {
     uint8_t nxt;       /* IPv4 protocol / IPv6 next header field of the fixed header */
     uint8_t proto;     /* upper-layer protocol after every extension header followed */
     uint8_t src[16], dst[16]; /* IPv4 addresses in the first 4 bytes */
+    /* Final destination for upper-layer checksums (RFC 8200 section 8.1,
+     * RFC 791 source routes): the last address of an IPv6 routing header
+     * (types 0, 2; segment list[0] of an SRH) with segments left, or of an
+     * IPv4 loose/strict source route option; otherwise dst. */
+    uint8_t final_dst[16];
 
     /* Fragmentation: IPv4 header fields or the IPv6 fragment header. */
     bool rf, df, mf;

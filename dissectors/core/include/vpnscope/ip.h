@@ -8,6 +8,10 @@
  * MALFORMED (the header is still decoded); a length beyond the capture is
  * TRUNCATED. The upper-layer payload is handed back as a cursor so the
  * caller can decode it as a bounded sub-PDU.
+ *
+ * Tree items: vpnscope.ip.src/dst (and option addresses) carry the IPv4
+ * address as their value; vpnscope.ipv6.src/dst carry 16 (the bytes are at
+ * the span), as byte fields do.
  */
 #ifndef VPNSCOPE_IP_H
 #define VPNSCOPE_IP_H

@@ -499,6 +499,7 @@ Test(ipv6, jumbo_payload_length_bounds_the_packet)
     cr_assert_eq(f->m.payload.off, 48);
     cr_assert_eq(f->m.payload.len, 12);
     cr_assert_eq(f->m.payload_cur.end, 60);
+    cr_assert_eq(f->c.pos, 60, "the 6 padding bytes stay with the caller");
     done(f);
 }
 

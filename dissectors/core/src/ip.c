@@ -578,6 +578,10 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         }
         if (pend == VS_LEN_UNKNOWN)
             pend = pkt.cap;
+        /* The enclosing cursor was advanced to its end; give back what
+         * follows the packet (link padding). */
+        if (pend < c->cap)
+            c->pos = pend;
         out->total_len = (uint32_t)(pend - start);
     } else {
         out->total_len = (uint32_t)total;

@@ -104,6 +104,9 @@ Test(frame, ethernet_qinq_ipv4_udp500_is_ike)
     cr_assert_eq(memcmp(f->layers[3].u.ip.src, "\x0a\x01\x01\x01", 4), 0);
     cr_assert_eq(memcmp(f->layers[3].u.ip.dst, "\x0a\x02\x02\x02", 4), 0);
     cr_assert_eq(f->layers[3].u.ip.proto, 17);
+    cr_assert_eq(f->layers[3].cksum, VS_CK_GOOD);
+    cr_assert_eq(f->layers[4].cksum, VS_CK_GOOD);
+    cr_assert_eq(f->layers[0].cksum, VS_CK_ABSENT);
     span(f->layers[4].span, 42, 36);
     cr_assert_eq(f->layers[4].u.udp.sport, 500);
     cr_assert_eq(f->layers[4].u.udp.dport, 500);
@@ -224,6 +227,8 @@ Test(frame, openbsd_loop_big_endian_ipv6_ah_then_udp)
     cr_assert_eq(f->layers[2].u.esp.spi, 0x2000);
     cr_assert_eq(f->layers[2].u.esp.seq, 3);
     cr_assert_eq(f->layers[2].u.esp.next_header, 17);
+    cr_assert_eq(f->layers[1].cksum, VS_CK_ABSENT, "IPv6 has no header checksum");
+    cr_assert_eq(f->layers[3].cksum, VS_CK_ABSENT, "UDP checksum 0");
     span(f->layers[2].span, 44, 24);
     app(f, VS_APP_IKE, 76, 28);
     /* scapy leaves the UDP checksum under AH at zero: over IPv6 that is
@@ -500,4 +505,21 @@ Test(frame, names_for_every_enum)
     for (int r = VS_FR_APP; r <= VS_FR_MALFORMED; r++)
         cr_assert_str_neq(vs_frame_reason_name((vs_frame_reason)r), "?");
     cr_assert_str_eq(vs_app_kind_name(VS_APP_NATT_KEEPALIVE), "nat-keepalive");
+}
+
+Test(frame, checksum_verdicts_per_layer)
+{
+    size_t n;
+    uint8_t *b = vs_hex(FRAMES[F_ETH_QINQ_UDP500].hex, &n);
+    b[33] ^= 1; /* IPv4 header checksum */
+    b[60] ^= 1; /* UDP payload */
+    fx *x = run_raw(1, b, n);
+    cr_assert_eq(x->f.layers[3].cksum, VS_CK_BAD);
+    cr_assert_eq(x->f.layers[4].cksum, VS_CK_BAD);
+    done(x);
+    vs_frame f;
+    cr_assert_eq(vs_frame_decode(1, b, 70, n, NULL, &f), VS_TRUNCATED);
+    cr_assert_eq(f.layers[3].cksum, VS_CK_BAD, "the IPv4 header is all here");
+    cr_assert_eq(f.layers[4].cksum, VS_CK_UNVERIFIED, "the datagram is cut");
+    free(b);
 }

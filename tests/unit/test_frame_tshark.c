@@ -4,7 +4,8 @@
  * ports, GRE protocol/key/flags and ESP SPI/sequence of every layer, in order.
  *
  * tshark runs with IP reassembly off (-o ip.defragment:FALSE ...), so both
- * sides see each fragment on its own.
+ * sides see each fragment on its own, and with IPv4/UDP checksum validation on,
+ * so the checksum verdicts (good / bad / unverified / absent) are compared too.
  *
  * Known differences (asserted explicitly below, not skipped):
  * - tshark decodes IP headers quoted inside ICMP errors as further ip.*
@@ -28,12 +29,24 @@
 #include "vs_test.h"
 
 enum { F_IPSRC, F_IPDST, F_IPPROTO, F_V6SRC, F_V6DST, F_USRC, F_UDST, F_GPROTO, F_GKEY,
-       F_GFLAGS, F_SPI, F_SEQ, F_N };
+       F_GFLAGS, F_SPI, F_SEQ, F_IPCK, F_UDPCK, F_GRECK, F_N };
 static const char *const fields[] = {"ip.src",       "ip.dst",        "ip.proto",
                                      "ipv6.src",     "ipv6.dst",      "udp.srcport",
                                      "udp.dstport",  "gre.proto",     "gre.key",
                                      "gre.flags_and_version", "esp.spi", "esp.sequence",
-                                     NULL};
+                                     "ip.checksum.status", "udp.checksum.status",
+                                     "gre.checksum.status", NULL};
+
+/* tshark's checksum status values: 0 bad, 1 good, 2 unverified, 3 not present. */
+static const char *ck(vs_cksum_verdict v)
+{
+    switch (v) {
+    case VS_CK_BAD: return "0";
+    case VS_CK_GOOD: return "1";
+    case VS_CK_UNVERIFIED: return "2";
+    default: return "3";
+    }
+}
 
 typedef struct agg {
     char **lines;
@@ -56,8 +69,11 @@ static void render(const vs_frame *f, char out[F_N][1024])
     char b[128];
     for (int i = 0; i < F_N; i++)
         out[i][0] = 0;
+    int last_v = 0;
     for (size_t i = 0; i < f->n_layers; i++) {
         const vs_layer *l = &f->layers[i];
+        if (l->kind == VS_L_IPV4 || l->kind == VS_L_IPV6)
+            last_v = l->kind == VS_L_IPV4 ? 4 : 6;
         switch (l->kind) {
         case VS_L_IPV4:
             inet_ntop(AF_INET, l->u.ip.src, b, sizeof b);
@@ -66,6 +82,7 @@ static void render(const vs_frame *f, char out[F_N][1024])
             cat(out[F_IPDST], 1024, b);
             snprintf(b, sizeof b, "%u", l->u.ip.proto);
             cat(out[F_IPPROTO], 1024, b);
+            cat(out[F_IPCK], 1024, ck(l->cksum));
             break;
         case VS_L_IPV6:
             inet_ntop(AF_INET6, l->u.ip.src, b, sizeof b);
@@ -78,6 +95,9 @@ static void render(const vs_frame *f, char out[F_N][1024])
             cat(out[F_USRC], 1024, b);
             snprintf(b, sizeof b, "%u", l->u.udp.dport);
             cat(out[F_UDST], 1024, b);
+            /* tshark: 4 "illegal" for a zero UDP checksum over IPv6 (RFC 8200
+             * section 8.1); vpnscope reports vpnscope.udp.checksum.zero_ipv6. */
+            cat(out[F_UDPCK], 1024, l->cksum == VS_CK_ABSENT && last_v == 6 ? "4" : ck(l->cksum));
             break;
         case VS_L_GRE:
             snprintf(b, sizeof b, "0x%04x", l->u.gre.proto);
@@ -88,6 +108,8 @@ static void render(const vs_frame *f, char out[F_N][1024])
             }
             snprintf(b, sizeof b, "0x%04x", l->u.gre.flags_ver);
             cat(out[F_GFLAGS], 1024, b);
+            if (l->cksum != VS_CK_ABSENT)
+                cat(out[F_GRECK], 1024, ck(l->cksum));
             break;
         case VS_L_ESP:
             snprintf(b, sizeof b, "0x%08x", l->u.esp.spi);
@@ -171,7 +193,10 @@ static unsigned compare_capture(const char *path, const char *name)
 {
     agg a;
     memset(&a, 0, sizeof a);
-    a.lines = vs_tshark_fields(path, "-o ip.defragment:FALSE -o ipv6.defragment:FALSE", fields);
+    a.lines = vs_tshark_fields(path,
+                               "-o ip.defragment:FALSE -o ipv6.defragment:FALSE "
+                               "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE",
+                               fields);
     if (!a.lines)
         cr_skip_test("tshark is not installed");
     while (a.lines[a.n_lines])

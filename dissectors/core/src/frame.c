@@ -77,6 +77,15 @@ static vs_layer *push(walk *w, vs_layer_kind k, vs_span span, vs_status st)
     return l;
 }
 
+static vs_cksum_verdict verdict(bool present, bool checked, bool ok)
+{
+    if (!present)
+        return VS_CK_ABSENT;
+    if (!checked)
+        return VS_CK_UNVERIFIED;
+    return ok ? VS_CK_GOOD : VS_CK_BAD;
+}
+
 static void stop(walk *w, vs_frame_reason r, uint32_t detail)
 {
     w->f->reason = r;
@@ -345,6 +354,7 @@ static void ip_layer(walk *w, vs_cursor *c, int want)
     l->u.ip.mf = ip.mf;
     l->u.ip.frag_off = ip.frag_off;
     l->u.ip.frag_id = ip.frag_id;
+    l->cksum = verdict(want == 4 && ip.ihl >= 5, ip.cksum_checked, ip.cksum_ok);
     if (outer && c->status == VS_OK && vs_cur_avail(c) > 0) {
         /* Ethernet padding / FCS after the packet: not part of the PDU. */
         f->trailer = sp(c->pos, vs_cur_avail(c));
@@ -374,6 +384,7 @@ static void udp_layer(walk *w, vs_cursor *c, const vs_ip_msg *ip)
     l->u.udp.sport = u.sport;
     l->u.udp.dport = u.dport;
     l->u.udp.length = u.length;
+    l->cksum = verdict(u.cksum != 0, u.cksum_checked, u.cksum_ok);
     if (failed(w, u.payload_cur.status))
         return;
     uint16_t ports[2] = {u.dport, u.sport};
@@ -435,6 +446,7 @@ static void gre_layer(walk *w, vs_cursor *c, const vs_ip_msg *ip)
     l->u.gre.has_seq = g.has_seq;
     l->u.gre.key = g.key;
     l->u.gre.seq = g.seq;
+    l->cksum = verdict(g.has_cksum, g.cksum_checked, g.cksum_ok);
     if (failed(w, g.payload_cur.status))
         return;
     vs_cursor pc = g.payload_cur;

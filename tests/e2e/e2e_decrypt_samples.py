@@ -62,6 +62,19 @@ for cap, keys, n_esp in have:
         total += len(dec)
         agree_all += agree
         print(f"ok {name}: {agree}/{len(dec)} decrypted packets byte-identical to tshark")
+# sa --threads N: the SAs are spread over threads; the report must not change
+for cap, keys, n_esp in have:
+    outs = []
+    for t in ("1", "3"):
+        rc, so, se = run([vpnscope, "sa", cap, "-k", keys, "--no-progress", "--threads", t])
+        outs.append((rc, so))
+    if outs[0] != outs[1]:
+        print(f"FAIL {os.path.relpath(cap, sdir)}: sa --threads 3 differs from one thread")
+        fail = True
+rc, so, se = run([vpnscope, "sa", have[0][0], "-k", have[0][1], "--threads", "0"])
+if rc != 2 or "--threads takes a number" not in se:
+    print(f"FAIL --threads 0 accepted: {rc} {se}")
+    fail = True
 if have_tshark:
     print(f"oracle agreement: {agree_all}/{total}")
 sys.exit(1 if fail else 0)

@@ -1,6 +1,7 @@
 /* Fuzz the analyzer pipeline on one frame: frame stack, reassembly, ESP
  * decryption with every algorithm (keys matched by SPI 1..6), IKEv2 SK
- * decryption (SPIs zero) and JSON output. The first input byte picks the
+ * decryption (SPIs zero), IKEv1/GDOI decode and decryption attempts (cookie
+ * zero and the zeek capture's) and JSON output. The first input byte picks the
  * link type. */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ static const char IKE2[] =
     "0000000000000000,0000000000000000,00112233445566778899aabbccddeeff,00112233445566778899aabbccddeeff,"
     "\"AES-CBC-128 [RFC3602]\",0102030405060708090a0b0c0d0e0f1011121314,0102030405060708090a0b0c0d0e0f1011121314,"
     "\"HMAC_SHA1_96 [RFC2404]\"\n";
+static const char IKE1[] = "0000000000000000,00112233445566778899aabbccddeeff0011223344556677\n"
+                           "fafaeb49382a763c,735be0cb62f82675c4f7bf8fbab9b56834ba76d6ab4fa240\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char err[256];
         vsa_keys_init(&keys);
         if (vsa_keys_load_text(&keys, "fuzz-esp", KEYS, VSA_KF_AUTO, err, sizeof err) < 0 ||
-            vsa_keys_load_text(&keys, "fuzz-ike", IKE2, VSA_KF_AUTO, err, sizeof err) < 0) {
+            vsa_keys_load_text(&keys, "fuzz-ike", IKE2, VSA_KF_AUTO, err, sizeof err) < 0 ||
+            vsa_keys_load_text(&keys, "fuzz-ike1", IKE1, VSA_KF_AUTO, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             abort();
         }

@@ -37,8 +37,8 @@ floor() { # cipher [hmac]
   awk -v t="$t" 'BEGIN { printf "%.0f", 1 / t }'
 }
 
-printf '| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | decrypt/tcpdump | decrypt/floor |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | sa --threads 2 pps | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | decrypt/tcpdump | decrypt/floor | threads 2/1 |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   cap="$W/$suite-$N.pcap"
   if [[ ! -s "$cap" ]]; then
@@ -50,6 +50,7 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   cp "$W/$suite.esp_sa" "$conf/esp_sa"
   read -r t_dec rss_dec < <(measure "$VS" decrypt "$cap" -k "$W/$suite.esp_sa" -w /dev/null --no-progress)
   read -r t_sa _ < <(measure "$VS" sa "$cap" -k "$W/$suite.esp_sa" --no-progress)
+  read -r t_sa2 _ < <(measure "$VS" sa "$cap" -k "$W/$suite.esp_sa" --no-progress --threads 2)
   read -r t_ts rss_ts < <(measure env WIRESHARK_CONFIG_DIR="$conf" TZ=UTC tshark -n -r "$cap" \
     -o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
   read -r t_rd _ < <(measure tcpdump -r "$cap" -w /dev/null)
@@ -64,11 +65,12 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
     3des-md5) fl=$(floor des-ede3-cbc md5) ;;
   esac
   pps() { awk -v n="$N" -v t="$1" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }'; }
-  d=$(pps "$t_dec"); s=$(pps "$t_sa"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
+  d=$(pps "$t_dec"); s=$(pps "$t_sa"); s2=$(pps "$t_sa2"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
   td=$([[ -n "$t_td" ]] && pps "$t_td" || echo "n/a (no GCM)")
   r1=$(awk -v a="$d" -v b="$ts" 'BEGIN { printf "%.1fx", a / b }')
   r2=$([[ -n "$t_td" ]] && awk -v a="$d" -v b="$td" 'BEGIN { printf "%.1fx", a / b }' || echo "-")
   r3=$(awk -v a="$d" -v b="$fl" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  printf '| %s | %s | %s | %s (%s) | %s | %s (%s) | %s | %s | %s | %s | %s | %s |\n' "$suite" "$N" "$mb" \
-    "$d" "$((rss_dec / 1024))" "$s" "$ts" "$((rss_ts / 1024))" "$td" "$rd" "$fl" "$r1" "$r2" "$r3"
+  r4=$(awk -v a="$s2" -v b="$s" 'BEGIN { printf "%.2fx", a / b }')
+  printf '| %s | %s | %s | %s (%s) | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n' "$suite" "$N" "$mb" \
+    "$d" "$((rss_dec / 1024))" "$s" "$s2" "$ts" "$((rss_ts / 1024))" "$td" "$rd" "$fl" "$r1" "$r2" "$r3" "$r4"
 done

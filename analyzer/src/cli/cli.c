@@ -38,6 +38,8 @@ static const char *const KEY_HELP =
     "      --show-keys        print key material in reports (never printed otherwise)\n";
 
 static const char *const COMMON_HELP =
+    "      --threads N        sa: spread the SAs over N threads (each reads the captures);\n"
+    "                         decode and decrypt write in frame order and use one thread\n"
     "      --no-reassembly    do not reassemble IP fragments\n"
     "      --progress / --no-progress\n"
     "                         progress bar on stderr (default: when stderr is a terminal)\n"
@@ -194,7 +196,7 @@ int vsa_main(int argc, char **argv)
         fprintf(stderr, "vpnscope: unknown command '%s'\n\n%s", cmd, USAGE_MAIN);
         return VSA_EXIT_USAGE;
     }
-    enum { OPT_SHOW_KEYS = 1000, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_REASM };
+    enum { OPT_SHOW_KEYS = 1000, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_REASM, OPT_THREADS };
     static const struct option lo[] = {{"keys", required_argument, NULL, 'k'},
                                        {"esp-secret", required_argument, NULL, 'E'},
                                        {"json", no_argument, NULL, 'j'},
@@ -203,6 +205,7 @@ int vsa_main(int argc, char **argv)
                                        {"progress", no_argument, NULL, OPT_PROGRESS},
                                        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
                                        {"no-reassembly", no_argument, NULL, OPT_NO_REASM},
+                                       {"threads", required_argument, NULL, OPT_THREADS},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     vsa_keys keys;
@@ -249,6 +252,18 @@ int vsa_main(int argc, char **argv)
         case OPT_PROGRESS: o.progress = 1; break;
         case OPT_NO_PROGRESS: o.progress = 0; break;
         case OPT_NO_REASM: o.no_reassembly = true; break;
+        case OPT_THREADS: {
+            char *e;
+            unsigned long v = strtoul(optarg, &e, 10);
+            if (e == optarg || *e || v < 1 || v > 64) {
+                fprintf(stderr, "vpnscope %s: --threads takes a number from 1 to 64, not '%s'\n", cmd,
+                        optarg);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            o.threads = (unsigned)v;
+            break;
+        }
         case 'h':
             help(stdout);
             rc = VSA_EXIT_OK;
@@ -287,6 +302,15 @@ int vsa_main(int argc, char **argv)
                 rc = VSA_EXIT_USAGE;
                 goto out;
             }
+    }
+    if (o.threads > 1 && o.mode != VSA_MODE_SA) {
+        fprintf(stderr, "vpnscope %s: note: --threads applies to 'sa'; this command writes in frame "
+                        "order with one thread\n", cmd);
+        o.threads = 1;
+    }
+    if (o.threads > 1) {
+        rc = vsa_run_parallel(&o, &keys, argv + optind, argc - optind);
+        goto out;
     }
     vsa_run *r = vsa_run_new(&o, &keys);
     if (!r) {

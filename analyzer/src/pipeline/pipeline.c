@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,13 +16,14 @@
 #include "output/pcapng.h"
 #include "output/progress.h"
 
+#define VSA_EXIT_PIPELINE_ERROR 2
+
 #include "crypto/ike.h"
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
-#ifdef VSA_HAVE_IKEV1
+#include "vpnscope/gdoi.h"
 #include "vpnscope/ikev1.h"
-#endif
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -62,8 +64,21 @@ typedef struct sa_stat {
     uint32_t first_seq, last_seq;
 } sa_stat;
 
+/* Sequence numbers are per (SPI, sender): one counter per sender and SA,
+ * whatever the destination (a GETVPN group member sends one sequence to
+ * every other member). */
+typedef struct seq_stat {
+    bool used;
+    uint32_t spi;
+    uint8_t af;
+    uint8_t src[16];
+    vsa_replay rp;
+} seq_stat;
+
 struct vsa_run {
     vsa_opts o;
+    seq_stat *seq;
+    size_t seq_cap, seq_n;
     const vsa_keys *keys;
     vsa_esp_ctx *ctx;   /* one per key entry, initialised on first use */
     int8_t *ctx_state;  /* 0 not yet, 1 ready, -1 failed */
@@ -84,12 +99,11 @@ struct vsa_run {
     int linktype_out; /* first link type written */
     vs_ikev2_msg *ike2;
     uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
-#ifdef VSA_HAVE_IKEV1
     vs_ikev1_msg *ike1, *ike1_inner;
-#endif
     struct ike1_sess *sess;
     size_t n_sess, cap_sess;
-    uint64_t ike1_retrans, ike1_bad_plain;
+    uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
+    unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
 };
 
 /* IKEv1 SA state for decryption, per initiator cookie. */
@@ -130,14 +144,12 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
                              o->reasm_timeout > 0 ? o->reasm_timeout : 30.0);
     r->linktype_out = -1;
     r->ike2 = malloc(sizeof *r->ike2);
-#ifdef VSA_HAVE_IKEV1
     r->ike1 = malloc(sizeof *r->ike1);
     r->ike1_inner = malloc(sizeof *r->ike1_inner);
     if (!r->ike1 || !r->ike1_inner) {
         vsa_run_free(r);
         return NULL;
     }
-#endif
     if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
         vsa_run_free(r);
         return NULL;
@@ -157,14 +169,13 @@ void vsa_run_free(vsa_run *r)
     free(r->ctx);
     free(r->ctx_state);
     free(r->sa);
+    free(r->seq);
     free(r->buf);
     free(r->obuf);
     free(r->rbuf);
     free(r->ike2);
-#ifdef VSA_HAVE_IKEV1
     free(r->ike1);
     free(r->ike1_inner);
-#endif
     for (size_t i = 0; i < r->n_sess; i++)
         if (r->sess[i].have_key)
             vsa_ike1_free(&r->sess[i].st);
@@ -228,6 +239,47 @@ static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, con
     return s;
 }
 
+static size_t seq_slot(const seq_stat *t, size_t cap, uint32_t spi, int af, const uint8_t *src)
+{
+    size_t alen = af == 4 ? 4 : 16;
+    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < alen; i++)
+        h = (h ^ src[i]) * 1099511628211ull;
+    size_t m = cap - 1, i = (size_t)(h >> 17) & m;
+    while (t[i].used && !(t[i].spi == spi && t[i].af == af && memcmp(t[i].src, src, alen) == 0))
+        i = (i + 1) & m;
+    return i;
+}
+
+static seq_stat *seq_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src)
+{
+    if ((r->seq_n + 1) * 2 > r->seq_cap) {
+        size_t nc = r->seq_cap ? r->seq_cap * 2 : 64;
+        seq_stat *n = calloc(nc, sizeof *n);
+        if (!n) {
+            fprintf(stderr, "vpnscope: out of memory\n");
+            exit(2);
+        }
+        for (size_t k = 0; k < r->seq_cap; k++)
+            if (r->seq[k].used)
+                n[seq_slot(n, nc, r->seq[k].spi, r->seq[k].af, r->seq[k].src)] = r->seq[k];
+        free(r->seq);
+        r->seq = n;
+        r->seq_cap = nc;
+    }
+    size_t i = seq_slot(r->seq, r->seq_cap, spi, af, src);
+    seq_stat *q = &r->seq[i];
+    if (!q->used) {
+        memset(q, 0, sizeof *q);
+        q->used = true;
+        q->spi = spi;
+        q->af = (uint8_t)af;
+        memcpy(q->src, src, af == 4 ? 4 : 16);
+        r->seq_n++;
+    }
+    return q;
+}
+
 /* ------------------------------------------------------------------ */
 /* formatting */
 
@@ -266,6 +318,7 @@ typedef struct frame_ctx {
     const vs_frame *top_fr;
     bool nested_write_ok; /* a reassembled datagram may write the frame */
     bool text;            /* a text summary line is wanted (decode without --json) */
+    bool foreign;         /* an ESP packet of an SA another thread owns */
 } frame_ctx;
 
 static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -532,6 +585,16 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     uint32_t spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
     uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
+    if (r->nthreads > 1) {
+        uint32_t h = spi;
+        for (int i = 0; i < (af == 4 ? 4 : 16); i++) /* a sender's SA stays in one thread */
+            h = (h ^ ip->u.ip.src[i]) * 16777619u;
+        if (h % r->nthreads != r->tid) {
+            f->foreign = true;
+            set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
+            return;
+        }
+    }
     sa_stat *s = sa_get(r, spi, af, ip->u.ip.src, ip->u.ip.dst);
     s->pkts++;
     s->bytes_in += len;
@@ -580,7 +643,8 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         keep_frame(r, f);
         return;
     }
-    uint32_t hi = vsa_replay_guess_hi(&s->rp, seq, key->esn);
+    seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
+    uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
     vsa_esp_result res;
     vsa_esp_verdict vd = vsa_esp_decrypt(&r->ctx[ki], esp, len, hi, r->buf, BUFSZ, &res);
     switch (vd) {
@@ -621,7 +685,20 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     if (!res.pad_ok)
         s->pad_bad++;
     uint64_t full = (uint64_t)hi << 32 | seq, missing = 0;
-    vsa_seq_event ev = vsa_replay_update(&s->rp, full, &missing);
+    vsa_seq_event ev = vsa_replay_update(&q->rp, full, &missing);
+    /* the flow's counters (the window itself is the sender's) */
+    switch (ev) {
+    case VSA_SEQ_IN_ORDER: s->rp.n_in_order++; break;
+    case VSA_SEQ_GAP: s->rp.n_gaps++, s->rp.n_missing += missing; break;
+    case VSA_SEQ_REORDERED:
+        s->rp.n_reordered++;
+        if (s->rp.n_missing)
+            s->rp.n_missing--;
+        break;
+    case VSA_SEQ_DUPLICATE: s->rp.n_duplicates++; break;
+    case VSA_SEQ_TOO_OLD: s->rp.n_too_old++; break;
+    case VSA_SEQ_FIRST: break;
+    }
     set_disp(f, VSA_D_ESP_DECRYPTED);
     say(f, " [decrypted, %s%s", res.icv_checked ? "ICV good" : "ICV not checked",
         res.pad_ok ? "" : ", BAD PADDING");
@@ -838,7 +915,6 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
 }
 
-#ifdef VSA_HAVE_IKEV1
 static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
 {
     for (size_t i = 0; i < r->n_sess; i++)
@@ -870,14 +946,15 @@ static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
  * negotiated transform and the KE payloads, decrypt an encrypted body with
  * the ikev1 table and decode its payloads. */
 static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
-                         const vs_layer *ip)
+                         const vs_layer *ip, bool gdoi)
 {
     static vs_item items[4096];
     static vs_problem_rec problems[256];
     vs_ikev1_msg *m = r->ike1;
     const vs_ike_hdr *h = &m->hdr;
-    say(f, " %s %s msgid 0x%08" PRIx32, m->gdoi ? "GDOI" : "IKEv1",
-        vs_val_name_or(vs_vals_ike_exch_type, h->exch_type, "?"), h->msgid);
+    say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
+        vs_val_name_or(gdoi ? vs_vals_gdoi_exch_type : vs_vals_ike_exch_type, h->exch_type, "?"),
+        h->msgid);
     if (h->icookie.len != 8 || h->rcookie.len != 8)
         return;
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
@@ -940,7 +1017,27 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
     vs_cursor c;
     vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
-    vs_status st = vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    vs_status st = gdoi ? vs_gdoi_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in)
+                        : vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    if (f->json)
+        tree_to_json(f, &t2); /* also when malformed: the fields that did decode */
+    size_t top = 0;
+    for (size_t i = 0; i < in->n_payloads; i++)
+        top += in->payloads[i].parent < 0;
+    if (st != VS_OK && top >= 2) {
+        /* several payload headers chain correctly: the key and IV are right and
+         * the content itself is malformed */
+        r->ike_decrypted++;
+        r->ike1_content_bad++;
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted, malformed payloads"));
+        say(f, " [decrypted%s, malformed payloads:", rt ? ", retransmission" : "");
+        for (size_t i = 0; i < in->n_payloads; i++)
+            if (in->payloads[i].parent < 0)
+                say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                             in->payloads[i].type, "?"));
+        say(f, "]");
+        return;
+    }
     if (st != VS_OK) {
         /* no ICV in IKEv1: an undecodable plaintext is the sign of a wrong key or IV */
         r->ike1_bad_plain++;
@@ -949,18 +1046,16 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
         return;
     }
     r->ike_decrypted++;
-    if (f->json)
-        tree_to_json(f, &t2);
     JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
     if (rt)
         JSET(f, "vpnscope.analyzer.ike.retransmission", json_true());
     say(f, " [decrypted%s:", rt ? ", retransmission" : "");
     for (size_t i = 0; i < in->n_payloads; i++)
         if (in->payloads[i].parent < 0)
-            say(f, " %s", vs_val_name_or(vs_vals_ike_payload_type, in->payloads[i].type, "?"));
+            say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                         in->payloads[i].type, "?"));
     say(f, "]");
 }
-#endif
 
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
@@ -982,22 +1077,23 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         f->top_fr = &fr;
     }
     bool ikev2 = false;
-    if (fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
+    if (r->tid == 0 && fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
         data[fr.app_span.off + 17] >> 4 == 2) {
         vs_cursor c = fr.app_cur;
         vs_ikev2_msg_init(r->ike2);
         vs_ikev2_decode(&c, t, r->ike2);
         ikev2 = true;
     }
-#ifdef VSA_HAVE_IKEV1
     bool ikev1 = false;
-    if ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI) {
+    if (r->tid == 0 && ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI)) {
         vs_cursor c = fr.app_cur;
         memset(r->ike1, 0, sizeof *r->ike1);
-        vs_ikev1_decode(&c, t, r->ike1);
+        if (fr.app == VS_APP_GDOI)
+            vs_gdoi_decode(&c, t, r->ike1);
+        else
+            vs_ikev1_decode(&c, t, r->ike1);
         ikev1 = true;
     }
-#endif
     if (t)
         tree_to_json(f, t);
     const vs_layer *outer = NULL;
@@ -1036,20 +1132,16 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         set_disp(f, VSA_D_IKE);
         if (ikev2)
             handle_ikev2(r, f, data, caplen);
-#ifdef VSA_HAVE_IKEV1
         else if (ikev1)
-            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
-#endif
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), false);
         else
             say(f, " IKEv1");
         break;
     case VS_APP_GDOI:
         set_disp(f, VSA_D_GDOI);
-#ifdef VSA_HAVE_IKEV1
         if (ikev1)
-            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers));
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), true);
         else
-#endif
             say(f, " GDOI");
         break;
     case VS_APP_NHRP:
@@ -1110,7 +1202,8 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
 void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
                     const uint8_t *data, size_t caplen, size_t wirelen)
 {
-    r->frames++;
+    if (r->tid == 0)
+        r->frames++;
     frame_ctx f;
     memset(&f, 0, sizeof f);
     f.frame_no = frame_no;
@@ -1129,7 +1222,10 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
     process(r, &f, linktype, data, caplen, wirelen);
     if (!f.disp_set)
         set_disp(&f, VSA_D_MALFORMED);
-    r->count[f.disp]++;
+    /* with several threads: ESP frames count where their SA lives, the rest in thread 0 */
+    bool esp_disp = f.disp <= VSA_D_ESP_UNSUPPORTED;
+    if (!f.foreign && (esp_disp || r->tid == 0))
+        r->count[f.disp]++;
     if (r->o.mode == VSA_MODE_DECODE) {
         if (f.json) {
             json_object_set_new(f.json, "vpnscope.analyzer.disposition",
@@ -1200,66 +1296,149 @@ static void hexkey(FILE *o, const uint8_t *k, size_t n)
         fprintf(o, "%02x", k[i]);
 }
 
+static void sa_key_lines(vsa_run *r, FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    if (!k) {
+        fprintf(o, "     transform: unknown (no key)\n");
+        return;
+    }
+    unsigned bits =
+        (k->enc_key_len - ((k->enc == VSA_ENC_AES_CTR || k->enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+    fprintf(o, "     transform: %s %s ,\n", vsa_enc_name(k->enc, bits, k->icv_len),
+            vsa_integ_name(k->integ));
+    fprintf(o, "     in use settings ={%s%s%s, }\n",
+            s->decrypted ? ((s->mode_nh == 4 || s->mode_nh == 41) ? "Tunnel" : "Transport") : "?",
+            s->udp_encap ? " UDP-Encaps" : "", k->esn ? ", esn" : "");
+    fprintf(o, "     key: %s", k->origin);
+    if (r->o.show_keys) {
+        fputs(" enc ", o);
+        hexkey(o, k->enc_key, k->enc_key_len);
+        if (k->auth_key_len) {
+            fputs(" auth ", o);
+            hexkey(o, k->auth_key, k->auth_key_len);
+        }
+    }
+    fputc('\n', o);
+}
+
+static void sa_counter_lines(FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    bool verifies = k && ((k->integ != VSA_INTEG_NONE && k->integ != VSA_INTEG_ANY) ||
+                          vsa_enc_is_aead(k->enc));
+    fprintf(o, "     #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64 ", #pkts verify: %" PRIu64 "\n",
+            s->pkts, s->decrypted, verifies ? s->decrypted : 0);
+    fprintf(o, "     #bytes received: %" PRIu64 ", #bytes decrypted: %" PRIu64 "\n", s->bytes_in,
+            s->bytes_out);
+    fprintf(o, "     #pkts ICV failures (verify failed): %" PRIu64 "\n", s->icv_fail);
+    fprintf(o, "     #pkts no key: %" PRIu64 ", #pkts truncated: %" PRIu64 ", #pkts malformed: %" PRIu64
+               ", #pkts bad padding: %" PRIu64 ", #pkts unsupported: %" PRIu64 "\n",
+            s->no_key, s->truncated, s->malformed, s->pad_bad, s->unsupported);
+    fprintf(o, "     #pkts replay/duplicate: %" PRIu64 ", #pkts too old: %" PRIu64
+               ", #pkts reordered: %" PRIu64 ", #seq gaps: %" PRIu64 " (%" PRIu64 " missing)\n",
+            s->rp.n_duplicates, s->rp.n_too_old, s->rp.n_reordered, s->rp.n_gaps, s->rp.n_missing);
+}
+
+static void sa_add(sa_stat *t, const sa_stat *s)
+{
+    t->pkts += s->pkts;
+    t->decrypted += s->decrypted;
+    t->bytes_in += s->bytes_in;
+    t->bytes_out += s->bytes_out;
+    t->icv_fail += s->icv_fail;
+    t->truncated += s->truncated;
+    t->malformed += s->malformed;
+    t->pad_bad += s->pad_bad;
+    t->unsupported += s->unsupported;
+    t->no_key += s->no_key;
+    t->rp.n_duplicates += s->rp.n_duplicates;
+    t->rp.n_too_old += s->rp.n_too_old;
+    t->rp.n_reordered += s->rp.n_reordered;
+    t->rp.n_gaps += s->rp.n_gaps;
+    t->rp.n_missing += s->rp.n_missing;
+    if (s->decrypted)
+        t->mode_nh = s->mode_nh;
+    t->udp_encap |= s->udp_encap;
+}
+
+/* One block per SA, as IOS shows them; an SPI used by several flows (a
+ * GETVPN group SA, one SPI for every member) is one block with its totals and
+ * a line per sender -> receiver flow. */
 static void sa_report(vsa_run *r, FILE *o)
 {
     sa_stat **v = calloc(r->sa_n ? r->sa_n : 1, sizeof *v);
-    if (!v)
+    bool *done = calloc(r->sa_n ? r->sa_n : 1, 1);
+    if (!v || !done) {
+        free(v);
+        free(done);
         return;
+    }
     size_t n = 0;
     for (size_t i = 0; i < r->sa_cap; i++)
         if (r->sa[i].used)
             v[n++] = &r->sa[i];
     qsort(v, n, sizeof *v, cmp_sa);
-    fprintf(o, "ESP security associations seen: %zu\n", n);
+    size_t groups = 0;
     for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        groups++;
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == v[i]->spi && v[j]->key_idx == v[i]->key_idx)
+                done[j] = true;
+    }
+    memset(done, 0, n);
+    fprintf(o, "ESP security associations seen: %zu (%zu flows)\n", groups, n);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
         const sa_stat *s = v[i];
-        char a[64], b[64];
-        fmt_addr(a, sizeof a, s->af, s->src);
-        fmt_addr(b, sizeof b, s->af, s->dst);
-        fprintf(o, "\n   local/remote: %s -> %s", a, b);
-        if (s->udp_encap)
-            fprintf(o, " (UDP %u -> %u)", s->sport, s->dport);
-        fprintf(o, "\n     spi: 0x%08" PRIX32 "(%" PRIu32 ")\n", s->spi, s->spi);
         const vsa_esp_sa *k = s->key_idx >= 0 ? &r->keys->esp[s->key_idx] : NULL;
-        if (k) {
-            unsigned bits = (k->enc_key_len - ((k->enc == VSA_ENC_AES_CTR || k->enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
-            fprintf(o, "     transform: %s %s ,\n", vsa_enc_name(k->enc, bits, k->icv_len),
-                    vsa_integ_name(k->integ));
-            fprintf(o, "     in use settings ={%s%s%s, }\n",
-                    s->decrypted ? ((s->mode_nh == 4 || s->mode_nh == 41) ? "Tunnel" : "Transport") : "?",
-                    s->udp_encap ? " UDP-Encaps" : "", k->esn ? ", esn" : "");
-            fprintf(o, "     key: %s", k->origin);
-            if (r->o.show_keys) {
-                fputs(" enc ", o);
-                hexkey(o, k->enc_key, k->enc_key_len);
-                if (k->auth_key_len) {
-                    fputs(" auth ", o);
-                    hexkey(o, k->auth_key, k->auth_key_len);
-                }
+        size_t members = 0;
+        sa_stat sum;
+        memset(&sum, 0, sizeof sum);
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == s->spi && v[j]->key_idx == s->key_idx) {
+                members++;
+                sa_add(&sum, v[j]);
             }
-            fputc('\n', o);
-        } else {
-            fprintf(o, "     transform: unknown (no key)\n");
+        char a[64], b[64];
+        if (members == 1) {
+            done[i] = true;
+            fmt_addr(a, sizeof a, s->af, s->src);
+            fmt_addr(b, sizeof b, s->af, s->dst);
+            fprintf(o, "\n   local/remote: %s -> %s", a, b);
+            if (s->udp_encap)
+                fprintf(o, " (UDP %u -> %u)", s->sport, s->dport);
+            fprintf(o, "\n     spi: 0x%08" PRIX32 "(%" PRIu32 ")\n", s->spi, s->spi);
+            sa_key_lines(r, o, s, k);
+            sa_counter_lines(o, s, k);
+            fprintf(o, "     sequence: first %" PRIu32 ", last %" PRIu32 "; frames: first %" PRIu64
+                       ", last %" PRIu64 "\n",
+                    s->first_seq, s->last_seq, s->first_frame, s->last_frame);
+            continue;
         }
-        fprintf(o, "     #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64 ", #pkts verify: %" PRIu64 "\n",
-                s->pkts, s->decrypted,
-                (k && ((k->integ != VSA_INTEG_NONE && k->integ != VSA_INTEG_ANY) || vsa_enc_is_aead(k->enc)))
-                    ? s->decrypted
-                    : 0);
-        fprintf(o, "     #bytes received: %" PRIu64 ", #bytes decrypted: %" PRIu64 "\n", s->bytes_in,
-                s->bytes_out);
-        fprintf(o, "     #pkts ICV failures (verify failed): %" PRIu64 "\n", s->icv_fail);
-        fprintf(o, "     #pkts no key: %" PRIu64 ", #pkts truncated: %" PRIu64 ", #pkts malformed: %" PRIu64
-                   ", #pkts bad padding: %" PRIu64 ", #pkts unsupported: %" PRIu64 "\n",
-                s->no_key, s->truncated, s->malformed, s->pad_bad, s->unsupported);
-        fprintf(o, "     #pkts replay/duplicate: %" PRIu64 ", #pkts too old: %" PRIu64
-                   ", #pkts reordered: %" PRIu64 ", #seq gaps: %" PRIu64 " (%" PRIu64 " missing)\n",
-                s->rp.n_duplicates, s->rp.n_too_old, s->rp.n_reordered, s->rp.n_gaps, s->rp.n_missing);
-        fprintf(o, "     sequence: first %" PRIu32 ", last %" PRIu32 "; frames: first %" PRIu64
-                   ", last %" PRIu64 "\n",
-                s->first_seq, s->last_seq, s->first_frame, s->last_frame);
+        fprintf(o, "\n   spi: 0x%08" PRIX32 "(%" PRIu32 ")  one SPI, %zu flows (group SA)\n", s->spi,
+                s->spi, members);
+        sa_key_lines(r, o, &sum, k);
+        sa_counter_lines(o, &sum, k);
+        fprintf(o, "     flows: sender -> receiver: decaps/decrypt, ICV failures, replays, gaps, "
+                   "sequence first-last, frames first-last\n");
+        for (size_t j = i; j < n; j++) {
+            const sa_stat *m = v[j];
+            if (m->spi != s->spi || m->key_idx != s->key_idx)
+                continue;
+            done[j] = true;
+            fmt_addr(a, sizeof a, m->af, m->src);
+            fmt_addr(b, sizeof b, m->af, m->dst);
+            fprintf(o, "       %s -> %s%s: %" PRIu64 "/%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+                       ", %" PRIu32 "-%" PRIu32 ", %" PRIu64 "-%" PRIu64 "\n",
+                    a, b, m->udp_encap ? " (UDP)" : "", m->pkts, m->decrypted, m->icv_fail,
+                    m->rp.n_duplicates, m->rp.n_gaps, m->first_seq, m->last_seq, m->first_frame,
+                    m->last_frame);
+        }
     }
     free(v);
+    free(done);
 }
 
 static bool findings(const vsa_run *r)
@@ -1299,10 +1478,11 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
-    if (r->ike1_retrans || r->ike1_bad_plain)
+    if (r->ike1_retrans || r->ike1_bad_plain || r->ike1_content_bad)
         fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
-                   " decrypted bodies whose payloads do not parse (wrong key?)\n",
-                r->ike1_retrans, r->ike1_bad_plain);
+                   " decrypted bodies whose payloads do not parse (wrong key?), %" PRIu64
+                   " decrypted with malformed payload content\n",
+                r->ike1_retrans, r->ike1_bad_plain, r->ike1_content_bad);
     int rc = 0;
     if (r->w_open) {
         if (vsa_pcapng_close(&r->w) < 0) {
@@ -1316,5 +1496,85 @@ int vsa_run_finish(vsa_run *r)
     if (r->input_error)
         rc = 2;
     fflush(o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* several threads (sa mode) */
+
+typedef struct par_job {
+    vsa_run *r;
+    char *const *paths;
+    int n;
+} par_job;
+
+static void *par_main(void *arg)
+{
+    par_job *j = arg;
+    for (int i = 0; i < j->n; i++)
+        vsa_run_file(j->r, j->paths[i]);
+    return NULL;
+}
+
+static void merge_into(vsa_run *dst, vsa_run *src)
+{
+    for (int d = 0; d < VSA_D__COUNT; d++)
+        dst->count[d] += src->count[d];
+    for (size_t i = 0; i < src->sa_cap; i++)
+        if (src->sa[i].used) {
+            const sa_stat *o = &src->sa[i];
+            sa_stat *n = sa_get(dst, o->spi, o->af, o->src, o->dst);
+            *n = *o;
+        }
+    dst->input_error |= src->input_error;
+}
+
+int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
+{
+    unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
+    vsa_run *runs[64] = {0};
+    FILE *null = NULL;
+    int rc = VSA_EXIT_PIPELINE_ERROR;
+    for (unsigned t = 0; t < n; t++) {
+        vsa_opts ot = *o;
+        if (t > 0) {
+            /* one copy of each input error and progress bar: thread 0's */
+            if (!null)
+                null = fopen("/dev/null", "w");
+            if (!null)
+                goto out;
+            ot.err = null;
+            ot.out = null;
+            ot.progress = 0;
+        }
+        runs[t] = vsa_run_new(&ot, keys);
+        if (!runs[t])
+            goto out;
+        runs[t]->tid = t;
+        runs[t]->nthreads = n;
+    }
+    pthread_t th[64];
+    par_job jobs[64];
+    for (unsigned t = 0; t < n; t++) {
+        jobs[t] = (par_job){runs[t], paths, n_paths};
+        if (t > 0 && pthread_create(&th[t], NULL, par_main, &jobs[t]) != 0) {
+            fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
+            for (unsigned u = 1; u < t; u++)
+                pthread_join(th[u], NULL);
+            goto out;
+        }
+    }
+    par_main(&jobs[0]);
+    for (unsigned t = 1; t < n; t++)
+        pthread_join(th[t], NULL);
+    for (unsigned t = 1; t < n; t++)
+        merge_into(runs[0], runs[t]);
+    rc = vsa_run_finish(runs[0]);
+out:
+    for (unsigned t = 0; t < 64; t++)
+        vsa_run_free(runs[t]);
+    if (null)
+        fclose(null);
     return rc;
 }

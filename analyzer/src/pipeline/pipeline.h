@@ -27,6 +27,7 @@ typedef struct vsa_opts {
     double reasm_timeout;
     FILE *out;             /* text / JSON / report output */
     FILE *err;             /* messages, totals when out carries data */
+    unsigned threads;      /* sa: worker threads (SAs spread over them); 0/1: one */
 } vsa_opts;
 
 /* Every frame ends in exactly one of these. */
@@ -74,6 +75,11 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
  * 0 ok, 1 findings (ICV failures, replays, bad padding...), 2 input error. */
 int vsa_run_finish(vsa_run *r);
 void vsa_run_free(vsa_run *r);
+
+/* Process the captures with o->threads threads (sa mode: each thread reads
+ * the captures and decrypts the SAs it owns); prints the report and returns
+ * the exit code like vsa_run_finish. */
+int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths);
 
 /* Counters, for tests. */
 uint64_t vsa_run_count(const vsa_run *r, vsa_disp d);

@@ -1,0 +1,89 @@
+/*
+ * vpnscope Wireshark plugin: shared declarations.
+ *
+ * The plugin is thin: the core decodes, the plugin renders. Every protocol,
+ * field and expert info is registered at run time from the core catalogue
+ * (vs_fields[] / vs_problems[]), so filter names equal the analyzer's JSON
+ * keys. vs_ws_render() turns a finished vs_tree into proto items at the
+ * exact spans the core recorded.
+ */
+#ifndef VS_WS_H
+#define VS_WS_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include "vpnscope/core.h"
+
+/* ---- catalogue registration (vs_ws_catalogue.c) ---- */
+
+/* hf index per catalogue field (for VS_FT_PROTOCOL fields: the protocol id). */
+extern int vs_ws_hf[VS_F__COUNT];
+/* One subtree type per field. */
+extern gint vs_ws_ett[VS_F__COUNT];
+/* One expert info per problem. */
+extern expert_field vs_ws_ei[VS_P__COUNT];
+/* The umbrella protocol "vpnscope" (owns vpnscope.core.* and preferences). */
+extern int vs_ws_proto_root;
+
+/* Register the umbrella protocol and everything in the catalogue. */
+void vs_ws_register_catalogue(void);
+/* Protocol id of a catalogue protocol field (e.g. VS_F_NHRP), or -1 when the
+ * catalogue lacks it. */
+int vs_ws_proto(vs_field_id f);
+/* Preferences module of the umbrella protocol: every plugin preference lives
+ * here (vpnscope.<name>), which keeps names simple with dotted protocols. */
+module_t *vs_ws_prefs(void);
+
+/* ---- rendering (vs_ws_render.c) ---- */
+
+/* Tree storage for one decode, in packet scope. */
+typedef struct vs_ws_tree {
+    vs_tree t;
+    size_t cap_items;
+} vs_ws_tree;
+
+/* A packet-scope tree sized for a buffer of len bytes. */
+vs_tree *vs_ws_tree_new(const guint8 *buf, size_t len);
+
+/* Render t onto tree. Spans are offsets into tvb (the buffer the core
+ * decoded is tvb's data from offset 0). Returns the proto item of the first
+ * depth-0 item (the protocol root), or NULL. */
+proto_item *vs_ws_render(const vs_tree *t, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+
+/* The bytes of tvb as one contiguous buffer the core can read. */
+const guint8 *vs_ws_bytes(tvbuff_t *tvb, size_t *caplen, size_t *wirelen);
+
+/* Value name of the first item of field f in t (via the field's table), or
+ * NULL. For Info columns. */
+const char *vs_ws_first_name(const vs_tree *t, vs_field_id f);
+
+/* ---- statistics tap (vs_ws_stats.c) ---- */
+
+typedef enum vs_ws_tap_kind { VS_TAP_MESSAGE, VS_TAP_OVERHEAD } vs_ws_tap_kind;
+
+typedef struct vs_ws_tap_rec {
+    vs_ws_tap_kind kind;
+    const char *protocol; /* "IKEv1", "IKEv2", "GDOI", "NHRP" */
+    const char *message;  /* message type name */
+    const char *tunnel;   /* encapsulation mode for overhead records */
+    guint32 overhead;     /* encapsulation bytes */
+    guint32 frame_len;
+} vs_ws_tap_rec;
+
+extern int vs_ws_tap;
+void vs_ws_register_tap(void);
+void vs_ws_register_stats(void);
+void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *message);
+
+/* ---- protocols (one file each) ---- */
+void vs_ws_register_ike(void);
+void vs_ws_handoff_ike(void);
+void vs_ws_register_gdoi(void);
+void vs_ws_handoff_gdoi(void);
+void vs_ws_register_nhrp(void);
+void vs_ws_handoff_nhrp(void);
+void vs_ws_register_overhead(void);
+void vs_ws_handoff_overhead(void);
+
+#endif

@@ -1,0 +1,294 @@
+/* Encapsulation overhead arithmetic (see overhead.h for the RFC references). */
+#include "vpnscope/overhead.h"
+#include "vpnscope/catalogue.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* IV, padding block and AEAD ICV per RFC 2405 (DES), 2451 (3DES), 3602
+ * (AES-CBC), 3686 (AES-CTR), 4106 (AES-GCM), 4543 (GMAC), 7634
+ * (ChaCha20-Poly1305), 4303 2.4 (4-byte alignment for NULL and counter
+ * modes). */
+const vs_cipher_info vs_ciphers[] = {
+    {"esp-null", "NULL", 0, 4, 0, 0, false},
+    {"esp-des", "DES-CBC", 8, 8, 0, 56, false},
+    {"esp-3des", "3DES-CBC", 8, 8, 0, 168, false},
+    {"esp-aes", "AES-CBC-128", 16, 16, 0, 128, false},
+    {"esp-aes 192", "AES-CBC-192", 16, 16, 0, 192, false},
+    {"esp-aes 256", "AES-CBC-256", 16, 16, 0, 256, false},
+    {"esp-aes-ctr", "AES-CTR-128", 8, 4, 0, 128, false},
+    {"esp-aes-ctr 256", "AES-CTR-256", 8, 4, 0, 256, false},
+    {"esp-gcm", "AES-GCM-128 (16-byte ICV)", 8, 4, 16, 128, true},
+    {"esp-gcm 192", "AES-GCM-192 (16-byte ICV)", 8, 4, 16, 192, true},
+    {"esp-gcm 256", "AES-GCM-256 (16-byte ICV)", 8, 4, 16, 256, true},
+    {"esp-gmac", "AES-GMAC-128", 8, 4, 16, 128, true},
+    {"esp-gmac 256", "AES-GMAC-256", 8, 4, 16, 256, true},
+    {"esp-chacha20-poly1305", "ChaCha20-Poly1305", 8, 4, 16, 256, true},
+};
+const size_t vs_n_ciphers = sizeof vs_ciphers / sizeof vs_ciphers[0];
+
+/* Truncated ICV lengths: RFC 2403/2404 (96), 4868 (SHA-2 half length), 3566. */
+const vs_integ_info vs_integs[] = {
+    {"esp-md5-hmac", "HMAC-MD5-96", 12},
+    {"esp-sha-hmac", "HMAC-SHA1-96", 12},
+    {"esp-sha256-hmac", "HMAC-SHA-256-128", 16},
+    {"esp-sha384-hmac", "HMAC-SHA-384-192", 24},
+    {"esp-sha512-hmac", "HMAC-SHA-512-256", 32},
+    {"esp-aes-xcbc-mac", "AES-XCBC-MAC-96", 12},
+    {"ah-md5-hmac", "HMAC-MD5-96", 12},
+    {"ah-sha-hmac", "HMAC-SHA1-96", 12},
+    {"ah-sha256-hmac", "HMAC-SHA-256-128", 16},
+    {"ah-sha384-hmac", "HMAC-SHA-384-192", 24},
+    {"ah-sha512-hmac", "HMAC-SHA-512-256", 32},
+};
+const size_t vs_n_integs = sizeof vs_integs / sizeof vs_integs[0];
+
+const char *const vs_tunnel_type_names[VS_TUN__COUNT] = {
+    "unknown",
+    "plain GRE",
+    "mGRE (DMVPN, no IPsec)",
+    "GRE over IPsec, tunnel mode",
+    "GRE over IPsec, transport mode",
+    "IPsec tunnel without GRE (crypto map / S-VTI)",
+    "GETVPN (tunnel mode, header preservation)",
+    "IPsec transport without GRE",
+};
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+const vs_cipher_info *vs_cipher_find(const char *name)
+{
+    for (size_t i = 0; i < vs_n_ciphers; i++)
+        if (ieq(name, vs_ciphers[i].ios) || ieq(name, vs_ciphers[i].rfc))
+            return &vs_ciphers[i];
+    /* "esp-aes 128" and "esp-gcm 128" are the defaults spelled out. */
+    char buf[64];
+    size_t n = strlen(name);
+    if (n > 4 && n < sizeof buf && strcmp(name + n - 4, " 128") == 0) {
+        memcpy(buf, name, n - 4);
+        buf[n - 4] = 0;
+        return vs_cipher_find(buf);
+    }
+    return NULL;
+}
+
+const vs_integ_info *vs_integ_find(const char *name)
+{
+    for (size_t i = 0; i < vs_n_integs; i++)
+        if (ieq(name, vs_integs[i].ios) || ieq(name, vs_integs[i].rfc))
+            return &vs_integs[i];
+    return NULL;
+}
+
+static uint32_t ip_hdr(bool v6) { return v6 ? 40 : 20; }
+
+static uint32_t gre_hdr(const vs_encap_plan *p)
+{
+    return 4u + (p->gre_csum ? 4u : 0u) + (p->gre_key ? 4u : 0u) + (p->gre_seq ? 4u : 0u);
+}
+
+void vs_overhead_calc(const vs_encap_plan *p, uint32_t inner, vs_overhead *o)
+{
+    memset(o, 0, sizeof *o);
+    uint32_t ipsz = ip_hdr(p->outer_ipv6);
+    uint32_t inner_ipsz = ip_hdr(p->inner_ipv6);
+    bool transport = p->ipsec == VS_IPSEC_ESP_TRANSPORT || p->ipsec == VS_IPSEC_AH_TRANSPORT;
+    bool esp = p->ipsec == VS_IPSEC_ESP_TUNNEL || p->ipsec == VS_IPSEC_ESP_TRANSPORT;
+    bool ah = p->ipsec == VS_IPSEC_AH_TUNNEL || p->ipsec == VS_IPSEC_AH_TRANSPORT;
+
+    /* What the IPsec layer protects, and the header left outside it. */
+    uint32_t protected_len;
+    o->inner = inner;
+    if (p->gre)
+        o->gre = gre_hdr(p);
+    if (p->ipsec == VS_IPSEC_NONE) {
+        o->outer_ip = p->gre ? ipsz : 0;
+        o->total = o->outer_ip + o->gre + inner;
+        o->overhead = o->total - inner;
+        return;
+    }
+    if (transport) {
+        /* The delivery header stays in front: GRE's own, or the packet's. */
+        if (p->gre) {
+            o->outer_ip = ipsz;
+            protected_len = o->gre + inner;
+        } else {
+            uint32_t h = inner < inner_ipsz ? inner : inner_ipsz;
+            o->outer_ip = 0; /* the packet's own header, counted in inner */
+            protected_len = inner - h;
+        }
+    } else {
+        o->outer_ip = ipsz;
+        if (p->gre) {
+            o->gre_ip = ipsz;
+            protected_len = o->gre_ip + o->gre + inner;
+        } else {
+            protected_len = inner;
+        }
+    }
+
+    if (esp) {
+        const vs_cipher_info *c = p->cipher;
+        uint32_t block = c ? c->block : 4;
+        o->udp = p->natt ? 8 : 0;
+        o->esp_header = 8;
+        o->iv = c ? c->iv : 0;
+        uint32_t body = protected_len + 2;
+        o->padding = (block - body % block) % block;
+        o->trailer = 2;
+        o->icv = (c && c->aead) ? c->icv : (p->integ ? p->integ->icv : 0);
+    } else if (ah) {
+        /* RFC 4302 2.2: 12 fixed bytes + ICV, a multiple of 32 bits (IPv4)
+         * or 64 bits (IPv6). */
+        uint32_t len = 12 + (p->integ ? p->integ->icv : 0);
+        uint32_t align = p->outer_ipv6 ? 8 : 4;
+        o->ah = (len + align - 1) / align * align;
+    }
+    o->total = o->outer_ip + o->udp + o->ah + o->esp_header + o->iv + o->gre_ip + o->gre + inner +
+               o->padding + o->trailer + o->icv;
+    o->overhead = o->total - inner;
+}
+
+uint32_t vs_overhead_max_inner(const vs_encap_plan *p, uint32_t path_mtu)
+{
+    vs_overhead o;
+    /* total(inner) is non-decreasing in inner: binary search. */
+    uint32_t lo = 0, hi = path_mtu;
+    vs_overhead_calc(p, 0, &o);
+    if (o.total > path_mtu)
+        return 0;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        vs_overhead_calc(p, mid, &o);
+        if (o.total <= path_mtu)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+void vs_overhead_advice(const vs_encap_plan *p, uint32_t path_mtu, vs_mtu_advice *out)
+{
+    out->ip_mtu = vs_overhead_max_inner(p, path_mtu);
+    uint32_t hdrs = p->inner_ipv6 ? 60 : 40;
+    out->tcp_mss = out->ip_mtu > hdrs ? out->ip_mtu - hdrs : 0;
+}
+
+static int err_word(char *err, size_t errlen, const char *what, const char *w)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: '%s'", what, w);
+    return -1;
+}
+
+#define VS_MAX_WORDS 16
+
+static size_t split_words(const char *s, char words[VS_MAX_WORDS][32])
+{
+    size_t n = 0;
+    while (s && *s && n < VS_MAX_WORDS) {
+        while (*s == ' ' || *s == ',' || *s == '\t' || *s == '+')
+            s++;
+        if (!*s)
+            break;
+        size_t k = 0;
+        while (*s && *s != ' ' && *s != ',' && *s != '\t' && *s != '+') {
+            if (k < 31)
+                words[n][k++] = (char)tolower((unsigned char)*s);
+            s++;
+        }
+        words[n][k] = 0;
+        n++;
+    }
+    return n;
+}
+
+int vs_plan_parse(const char *encap, const char *transform, vs_encap_plan *p, char *err,
+                  size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    char w[VS_MAX_WORDS][32];
+    size_t n = split_words(encap, w);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(w[i], "gre")) p->gre = true;
+        else if (!strcmp(w[i], "gre-key")) p->gre = p->gre_key = true;
+        else if (!strcmp(w[i], "gre-seq")) p->gre = p->gre_seq = true;
+        else if (!strcmp(w[i], "gre-csum")) p->gre = p->gre_csum = true;
+        else if (!strcmp(w[i], "tunnel") || !strcmp(w[i], "esp-tunnel") || !strcmp(w[i], "svti") ||
+                 !strcmp(w[i], "getvpn")) p->ipsec = VS_IPSEC_ESP_TUNNEL;
+        else if (!strcmp(w[i], "transport") || !strcmp(w[i], "esp-transport")) p->ipsec = VS_IPSEC_ESP_TRANSPORT;
+        else if (!strcmp(w[i], "ah-tunnel")) p->ipsec = VS_IPSEC_AH_TUNNEL;
+        else if (!strcmp(w[i], "ah-transport")) p->ipsec = VS_IPSEC_AH_TRANSPORT;
+        else if (!strcmp(w[i], "nat-t") || !strcmp(w[i], "natt")) p->natt = true;
+        else if (!strcmp(w[i], "ipv6")) p->outer_ipv6 = true;
+        else if (!strcmp(w[i], "ipv4")) p->outer_ipv6 = false;
+        else if (!strcmp(w[i], "inner-ipv6")) p->inner_ipv6 = true;
+        else return err_word(err, errlen, "unknown encapsulation", w[i]);
+    }
+    n = split_words(transform, w);
+    for (size_t i = 0; i < n; i++) {
+        char name[64];
+        /* "esp-aes 256": a key size follows the cipher as its own word. */
+        if (i + 1 < n && isdigit((unsigned char)w[i + 1][0])) {
+            snprintf(name, sizeof name, "%s %s", w[i], w[i + 1]);
+            i++;
+        } else {
+            snprintf(name, sizeof name, "%s", w[i]);
+        }
+        const vs_cipher_info *c = vs_cipher_find(name);
+        const vs_integ_info *g = c ? NULL : vs_integ_find(name);
+        if (c) {
+            if (p->cipher) return err_word(err, errlen, "a second cipher", name);
+            p->cipher = c;
+        } else if (g) {
+            if (p->integ) return err_word(err, errlen, "a second integrity algorithm", name);
+            p->integ = g;
+            if (!strncmp(name, "ah-", 3) && p->ipsec != VS_IPSEC_AH_TUNNEL &&
+                p->ipsec != VS_IPSEC_AH_TRANSPORT)
+                p->ipsec = p->ipsec == VS_IPSEC_ESP_TRANSPORT ? VS_IPSEC_AH_TRANSPORT : VS_IPSEC_AH_TUNNEL;
+        } else {
+            return err_word(err, errlen, "unknown transform", name);
+        }
+    }
+    bool ah = p->ipsec == VS_IPSEC_AH_TUNNEL || p->ipsec == VS_IPSEC_AH_TRANSPORT;
+    if (p->cipher && p->ipsec == VS_IPSEC_NONE)
+        p->ipsec = VS_IPSEC_ESP_TUNNEL;
+    if (ah && p->cipher)
+        return err_word(err, errlen, "AH does not encrypt; drop the cipher", p->cipher->ios);
+    if (ah && p->natt)
+        return err_word(err, errlen, "AH cannot cross NAT (RFC 3948 covers ESP only)", "nat-t");
+    if (p->natt && p->ipsec == VS_IPSEC_NONE)
+        return err_word(err, errlen, "NAT-T needs ESP", "nat-t");
+    if (p->cipher && p->cipher->aead && p->integ)
+        return err_word(err, errlen, "an AEAD cipher has its own ICV; drop", p->integ->ios);
+    if ((p->ipsec == VS_IPSEC_ESP_TUNNEL || p->ipsec == VS_IPSEC_ESP_TRANSPORT) && !p->cipher &&
+        !p->integ)
+        return err_word(err, errlen, "ESP needs a cipher or an integrity algorithm", transform ? transform : "");
+    return 0;
+}
+
+/* Value tables for the catalogue (overhead.def). */
+const vs_val vs_vals_overhead_type[] = {
+    VS_V(VS_TUN_UNKNOWN, "unknown"),
+    VS_V(VS_TUN_PLAIN_GRE, "plain GRE"),
+    VS_V(VS_TUN_MGRE, "mGRE (DMVPN, no IPsec)"),
+    VS_V(VS_TUN_GRE_IPSEC_TUNNEL, "GRE over IPsec, tunnel mode"),
+    VS_V(VS_TUN_GRE_IPSEC_TRANSPORT, "GRE over IPsec, transport mode"),
+    VS_V(VS_TUN_IPSEC_TUNNEL, "IPsec tunnel without GRE (crypto map / S-VTI)"),
+    VS_V(VS_TUN_GETVPN, "GETVPN (tunnel mode, header preservation)"),
+    VS_V(VS_TUN_IPSEC_TRANSPORT, "IPsec transport without GRE"),
+    VS_VEND};
+
+const vs_val vs_vals_overhead_exact[] = {
+    VS_V(0, "estimated from the transform (not decrypted)"),
+    VS_V(1, "exact (decrypted)"),
+    VS_V(2, "partial (encrypted part not split)"),
+    VS_VEND};

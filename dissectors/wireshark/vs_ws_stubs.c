@@ -7,5 +7,3 @@ void vs_ws_register_gdoi(void) {}
 void vs_ws_handoff_gdoi(void) {}
 void vs_ws_register_nhrp(void) {}
 void vs_ws_handoff_nhrp(void) {}
-void vs_ws_register_overhead(void) {}
-void vs_ws_handoff_overhead(void) {}

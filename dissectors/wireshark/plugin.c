@@ -23,7 +23,6 @@ static void register_protoinfo(void)
     vs_ws_register_catalogue();
     vs_ws_register_tap();
     vs_ws_register_ike();
-    vs_ws_register_gdoi();
     vs_ws_register_nhrp();
     vs_ws_register_overhead();
 }
@@ -31,7 +30,6 @@ static void register_protoinfo(void)
 static void register_handoff(void)
 {
     vs_ws_handoff_ike();
-    vs_ws_handoff_gdoi();
     vs_ws_handoff_nhrp();
     vs_ws_handoff_overhead();
 }

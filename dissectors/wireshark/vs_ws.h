@@ -58,6 +58,36 @@ const guint8 *vs_ws_bytes(tvbuff_t *tvb, size_t *caplen, size_t *wirelen);
  * NULL. For Info columns. */
 const char *vs_ws_first_name(const vs_tree *t, vs_field_id f);
 
+/* ---- the common dissector path (vs_ws_dissect.c) ---- */
+
+/* A core decoder behind one signature (opts: decoder options or NULL). */
+typedef vs_status (*vs_ws_decode_fn)(vs_cursor *c, vs_tree *t, void *out, const void *opts);
+
+/* Decode tvb with fn and render the result; returns the tree (packet scope). */
+const vs_tree *vs_ws_run(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vs_ws_decode_fn fn,
+                         void *out, const void *opts, vs_status *status);
+/* Protocol column; Info = the value name of the first item of field info
+ * (VS_F__COUNT: none), then suffix, then the first error problem. */
+void vs_ws_columns(packet_info *pinfo, const char *proto_col, const vs_tree *t, vs_field_id info,
+                   const char *suffix);
+/* Bytes the PDU used (the root item's length), for the dissector's return. */
+guint32 vs_ws_consumed(const vs_tree *t, tvbuff_t *tvb);
+
+/* A dissector table entry we take over, and the preference that hands it
+ * back to whoever had it (for gre.proto, which has no Decode As). */
+typedef struct vs_ws_takeover {
+    const char *table;
+    guint32 key;
+    dissector_handle_t prev;
+    gboolean handback;
+} vs_ws_takeover;
+void vs_ws_takeover_pref(vs_ws_takeover *h, const char *pref, const char *title, const char *desc);
+/* At handoff: remember the current handle, install ours. */
+void vs_ws_takeover_add(vs_ws_takeover *h, dissector_handle_t ours);
+/* Call the previous dissector (0 when there was none). */
+int vs_ws_handback(const vs_ws_takeover *h, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                   void *data);
+
 /* ---- statistics tap (vs_ws_stats.c) ---- */
 
 typedef enum vs_ws_tap_kind { VS_TAP_MESSAGE, VS_TAP_OVERHEAD } vs_ws_tap_kind;
@@ -79,8 +109,6 @@ void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *mes
 /* ---- protocols (one file each) ---- */
 void vs_ws_register_ike(void);
 void vs_ws_handoff_ike(void);
-void vs_ws_register_gdoi(void);
-void vs_ws_handoff_gdoi(void);
 void vs_ws_register_nhrp(void);
 void vs_ws_handoff_nhrp(void);
 void vs_ws_register_overhead(void);

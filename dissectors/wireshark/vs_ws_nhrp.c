@@ -1,5 +1,5 @@
 /*
- * vpnscope.nhrp on GRE protocol 0x2001. gre.proto has no Decode As, so the
+ * vpnscope.nhrp on GRE protocol 0x2001 (and IP protocol 54). gre.proto has no Decode As, so the
  * handle GRE had before us (the built-in NHRP) is kept and a preference
  * chains to it.
  */
@@ -14,6 +14,7 @@
 
 #ifdef VS_HAVE_NHRP
 static vs_ws_takeover to_gre = {"gre.proto", 0x2001, NULL, FALSE};
+static vs_ws_takeover to_ip = {"ip.proto", 54, NULL, FALSE}; /* NHRP directly over IP */
 static dissector_handle_t h_nhrp;
 static gboolean nhrp_handback;
 static gint nhrp_auth = VS_NHRP_AUTH_AUTO;
@@ -33,7 +34,8 @@ static vs_status dec_nhrp(vs_cursor *c, vs_tree *t, void *out, const void *opts)
 static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (nhrp_handback)
-        return vs_ws_handback(&to_gre, tvb, pinfo, tree, data);
+        return vs_ws_handback(pinfo->match_uint == 54 ? &to_ip : &to_gre, tvb,
+                              pinfo, tree, data);
     vs_nhrp_opts opts = {(vs_nhrp_auth_mode)nhrp_auth};
     vs_nhrp_msg *m = wmem_new0(pinfo->pool, vs_nhrp_msg);
     const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_nhrp, m, &opts, NULL);
@@ -66,5 +68,6 @@ void vs_ws_handoff_nhrp(void)
 {
 #ifdef VS_HAVE_NHRP
     vs_ws_takeover_add(&to_gre, h_nhrp);
+    vs_ws_takeover_add(&to_ip, h_nhrp);
 #endif
 }

@@ -81,9 +81,11 @@ typedef struct vs_ws_takeover {
     dissector_handle_t prev;
     gboolean handback;
 } vs_ws_takeover;
-void vs_ws_takeover_pref(vs_ws_takeover *h, const char *pref, const char *title, const char *desc);
-/* At handoff: remember the current handle, install ours. */
-void vs_ws_takeover_add(vs_ws_takeover *h, dissector_handle_t ours);
+/* At handoff: remember the current handle, install a protocol-less
+ * dispatcher (fn) under name/description. The dispatcher calls the
+ * protocol's own handle (which adds the protocol to frame.protocols) or
+ * vs_ws_handback(). */
+void vs_ws_takeover_add(vs_ws_takeover *h, dissector_t fn, const char *name, const char *desc);
 /* Call the previous dissector (0 when there was none). */
 int vs_ws_handback(const vs_ws_takeover *h, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                    void *data);

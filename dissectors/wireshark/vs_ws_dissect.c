@@ -56,16 +56,11 @@ guint32 vs_ws_consumed(const vs_tree *t, tvbuff_t *tvb)
     return cap;
 }
 
-void vs_ws_takeover_pref(vs_ws_takeover *h, const char *pref, const char *title,
-                         const char *desc)
-{
-    prefs_register_bool_preference(vs_ws_prefs(), pref, title, desc, &h->handback);
-}
-
-void vs_ws_takeover_add(vs_ws_takeover *h, dissector_handle_t ours)
+void vs_ws_takeover_add(vs_ws_takeover *h, dissector_t fn, const char *name, const char *desc)
 {
     h->prev = dissector_get_uint_handle(find_dissector_table(h->table), h->key);
-    dissector_add_uint(h->table, h->key, ours);
+    dissector_add_uint(h->table, h->key,
+                       create_dissector_handle_with_name_and_description(fn, -1, name, desc));
 }
 
 int vs_ws_handback(const vs_ws_takeover *h, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,

@@ -1,7 +1,7 @@
 /*
- * vpnscope.nhrp on GRE protocol 0x2001 (and IP protocol 54). gre.proto has no Decode As, so the
- * handle GRE had before us (the built-in NHRP) is kept and a preference
- * chains to it.
+ * vpnscope.nhrp on GRE protocol 0x2001 (and IP protocol 54). gre.proto has
+ * no Decode As, so the handle GRE had before us (the built-in NHRP) is kept
+ * and a preference chains to it.
  */
 #include "vs_ws.h"
 
@@ -14,7 +14,7 @@
 
 #ifdef VS_HAVE_NHRP
 static vs_ws_takeover to_gre = {"gre.proto", 0x2001, NULL, FALSE};
-static vs_ws_takeover to_ip = {"ip.proto", 54, NULL, FALSE}; /* NHRP directly over IP */
+static vs_ws_takeover to_ip = {"ip.proto", 54, NULL, FALSE};
 static dissector_handle_t h_nhrp;
 static gboolean nhrp_handback;
 static gint nhrp_auth = VS_NHRP_AUTH_AUTO;
@@ -31,11 +31,8 @@ static vs_status dec_nhrp(vs_cursor *c, vs_tree *t, void *out, const void *opts)
     return vs_nhrp_decode(c, opts, t, out);
 }
 
-static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    if (nhrp_handback)
-        return vs_ws_handback(pinfo->match_uint == 54 ? &to_ip : &to_gre, tvb,
-                              pinfo, tree, data);
     vs_nhrp_opts opts = {(vs_nhrp_auth_mode)nhrp_auth};
     vs_nhrp_msg *m = wmem_new0(pinfo->pool, vs_nhrp_msg);
     const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_nhrp, m, &opts, NULL);
@@ -46,6 +43,24 @@ static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     vs_ws_tap_message(pinfo, "NHRP", vs_ws_first_name(t, f_op_type));
     return (int)vs_ws_consumed(t, tvb);
 }
+
+static int dispatch(vs_ws_takeover *h, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                    void *data)
+{
+    if (nhrp_handback)
+        return vs_ws_handback(h, tvb, pinfo, tree, data);
+    return call_dissector_only(h_nhrp, tvb, pinfo, tree, data);
+}
+
+static int dispatch_gre(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dispatch(&to_gre, tvb, pinfo, tree, data);
+}
+
+static int dispatch_ip(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return dispatch(&to_ip, tvb, pinfo, tree, data);
+}
 #endif
 
 void vs_ws_register_nhrp(void)
@@ -54,8 +69,9 @@ void vs_ws_register_nhrp(void)
     f_op_type = vs_field_by_name("vpnscope.nhrp.op_type");
     h_nhrp = register_dissector("vpnscope.nhrp", dissect_nhrp, vs_ws_proto(VS_F_NHRP));
     prefs_register_bool_preference(vs_ws_prefs(), "nhrp_handback",
-                                   "Hand GRE protocol 0x2001 back to the built-in NHRP",
-                                   "Chain NHRP to Wireshark's own dissector (GRE has no Decode As)",
+                                   "Hand NHRP back to the built-in dissector",
+                                   "Chain GRE protocol 0x2001 and IP protocol 54 to Wireshark's "
+                                   "own NHRP dissector (gre.proto has no Decode As)",
                                    &nhrp_handback);
     prefs_register_enum_preference(vs_ws_prefs(), "nhrp_auth",
                                    "NHRP authentication extension layout",
@@ -67,7 +83,7 @@ void vs_ws_register_nhrp(void)
 void vs_ws_handoff_nhrp(void)
 {
 #ifdef VS_HAVE_NHRP
-    vs_ws_takeover_add(&to_gre, h_nhrp);
-    vs_ws_takeover_add(&to_ip, h_nhrp);
+    vs_ws_takeover_add(&to_gre, dispatch_gre, "vpnscope.nhrp.gre", "vpnscope NHRP (GRE 0x2001)");
+    vs_ws_takeover_add(&to_ip, dispatch_ip, "vpnscope.nhrp.ip", "vpnscope NHRP (IP protocol 54)");
 #endif
 }

@@ -155,6 +155,9 @@ def cmd_diff(ts, args):
     failures = 0
     summary = []
     compared_any = False
+    # Which pairs exist in this build; then one tshark run per capture and
+    # side with the union of the fields.
+    plan = []
     for proto in PROTOCOLS:
         if proto["key"][0] not in have:
             summary.append("%-6s not compared: the plugin has no %s (decoder not merged)" %
@@ -165,13 +168,22 @@ def cmd_diff(ts, args):
             ol = ours if isinstance(ours, list) else [ours]
             if all(o in have for o in ol):
                 pairs.append((ol, theirs, kind))
-        ours_f = sorted({proto["key"][0]} | {o for ol, _, _ in pairs for o in ol})
-        theirs_f = sorted({proto["key"][1], "_ws.malformed"} | {t for _, t, _ in pairs})
+        plan.append((proto, pairs))
+    ours_f = sorted({p["key"][0] for p, _ in plan} | {o for _, pr in plan for ol, _, _ in pr for o in ol})
+    theirs_f = sorted({p["key"][1] for p, _ in plan} | {"_ws.malformed"} |
+                      {t for _, pr in plan for _, t, _ in pr})
+    builtin_args = sorted({a for p, _ in plan for a in [" ".join(p["builtin_args"])] if a})
+    extra = [w for a in builtin_args for w in a.split(" ")]
+    tables = {}
+    if plan:
+        for label, path in caps:
+            tables[label] = (field_table(ts, path, ours_f, True, []),
+                             field_table(ts, path, theirs_f, False, extra))
+    for proto, pairs in plan:
         n_frames = n_agree = n_bug = n_cut = 0
         n_values = 0
         for label, path in caps:
-            mine = field_table(ts, path, ours_f, True, [])
-            builtin = field_table(ts, path, theirs_f, False, proto["builtin_args"])
+            mine, builtin = tables[label]
             for frame in sorted(mine):
                 if not mine[frame].get(proto["key"][0]) or not builtin.get(frame, {}).get(proto["key"][1]):
                     continue
@@ -199,7 +211,7 @@ def cmd_diff(ts, args):
                         continue
                     bug = [x for x in BUILTIN_BUGS if x[0] == label and x[1] == frame and x[2] in ol]
                     if bug:
-                        want = split_values(bug[0][3], "int" if kind == "chain" else kind)
+                        want = split_values(bug[0][3], vk)
                         if a == want:
                             n_bug += 1
                             print("built-in bug, ours correct: %s frame %d %s = %s (built-in %s): %s" %

@@ -1,6 +1,7 @@
 /* Encapsulation overhead arithmetic (see overhead.h for the RFC references). */
 #include "vpnscope/overhead.h"
 #include "vpnscope/catalogue.h"
+#include "vpnscope/frame.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ const char *const vs_tunnel_type_names[VS_TUN__COUNT] = {
     "IPsec tunnel without GRE (crypto map / S-VTI)",
     "GETVPN (tunnel mode, header preservation)",
     "IPsec transport without GRE",
+    "IPsec, mode unknown (not decrypted)",
 };
 
 static int ieq(const char *a, const char *b)
@@ -285,6 +287,7 @@ const vs_val vs_vals_overhead_type[] = {
     VS_V(VS_TUN_IPSEC_TUNNEL, "IPsec tunnel without GRE (crypto map / S-VTI)"),
     VS_V(VS_TUN_GETVPN, "GETVPN (tunnel mode, header preservation)"),
     VS_V(VS_TUN_IPSEC_TRANSPORT, "IPsec transport without GRE"),
+    VS_V(VS_TUN_IPSEC_UNKNOWN, "IPsec, mode unknown (not decrypted)"),
     VS_VEND};
 
 const vs_val vs_vals_overhead_exact[] = {
@@ -292,3 +295,221 @@ const vs_val vs_vals_overhead_exact[] = {
     VS_V(1, "exact (decrypted)"),
     VS_V(2, "partial (encrypted part not split)"),
     VS_VEND};
+
+/* ---------------------------------------------------------------------- */
+/* Measured overhead. */
+
+static vs_span sp(size_t off, size_t len) { return vs_span_at(off, len); }
+
+/* Header length of layer i: up to where the next layer starts. */
+static size_t hdr_len(const vs_frame *f, size_t i, size_t fallback)
+{
+    if (i + 1 < f->n_layers && f->layers[i + 1].span.off >= f->layers[i].span.off)
+        return f->layers[i + 1].span.off - f->layers[i].span.off;
+    return fallback;
+}
+
+static bool same_addrs(const vs_layer *a, const vs_frame *inner)
+{
+    const vs_layer *b = NULL;
+    for (size_t i = 0; i < inner->n_layers; i++)
+        if (inner->layers[i].kind == VS_L_IPV4 || inner->layers[i].kind == VS_L_IPV6) {
+            b = &inner->layers[i];
+            break;
+        }
+    if (!b || a->u.ip.version != b->u.ip.version)
+        return false;
+    size_t n = a->u.ip.version == 4 ? 4 : 16;
+    return memcmp(a->u.ip.src, b->u.ip.src, n) == 0 && memcmp(a->u.ip.dst, b->u.ip.dst, n) == 0;
+}
+
+/* Split a decrypted ESP payload: tunnel mode (inner IP, maybe GRE inside),
+ * transport mode with GRE, or transport mode without GRE. */
+static void measure_plain(const vs_layer *outer_ip, const vs_esp_plain *dec, size_t ct_off,
+                          vs_overhead_measure *m)
+{
+    vs_overhead *o = &m->bytes;
+    size_t n = dec->plain_len;
+    uint8_t pad = n >= 2 ? dec->plain[n - 2] : 0;
+    uint8_t nh = n >= 2 ? dec->plain[n - 1] : 0;
+    size_t inner_len = (n >= 2 + (size_t)pad) ? n - 2 - pad : 0;
+    o->padding = pad;
+    o->trailer = 2;
+    m->s_padding = sp(ct_off + inner_len, pad);
+    m->s_trailer = sp(ct_off + inner_len + pad, 2);
+    size_t gre_ip = 0, gre = 0;
+    if (nh == 4 || nh == 41) {
+        vs_frame in;
+        vs_frame_decode(VS_LINKTYPE_RAW, dec->plain, inner_len, inner_len, NULL, &in);
+        const vs_layer *g = vs_frame_layer(&in, VS_L_GRE, 0);
+        if (g && in.n_layers >= 2 && in.layers[1].kind == VS_L_GRE) {
+            m->type = VS_TUN_GRE_IPSEC_TUNNEL;
+            gre_ip = hdr_len(&in, 0, 20);
+            gre = hdr_len(&in, 1, 4);
+        } else if (same_addrs(outer_ip, &in)) {
+            m->type = VS_TUN_GETVPN;
+        } else {
+            m->type = VS_TUN_IPSEC_TUNNEL;
+        }
+    } else if (nh == 47) {
+        vs_cursor c;
+        vs_gre_msg gm;
+        vs_cur_init(&c, dec->plain, inner_len, inner_len);
+        vs_gre_decode(&c, NULL, NULL, &gm);
+        m->type = VS_TUN_GRE_IPSEC_TRANSPORT;
+        gre = gm.hdr_len <= inner_len ? gm.hdr_len : inner_len;
+    } else {
+        m->type = VS_TUN_IPSEC_TRANSPORT;
+    }
+    o->gre_ip = (uint32_t)gre_ip;
+    o->gre = (uint32_t)gre;
+    o->inner = (uint32_t)(inner_len - gre_ip - gre);
+    m->s_gre_ip = sp(ct_off, gre_ip);
+    m->s_gre = sp(ct_off + gre_ip, gre);
+    m->s_inner = sp(ct_off + gre_ip + gre, o->inner);
+}
+
+bool vs_overhead_measure_frame(const vs_frame *f, const vs_esp_plain *dec,
+                               const vs_encap_plan *xform, vs_overhead_measure *m)
+{
+    memset(m, 0, sizeof *m);
+    vs_overhead *o = &m->bytes;
+    size_t i0 = f->n_layers;
+    for (size_t i = 0; i < f->n_layers; i++)
+        if (f->layers[i].kind == VS_L_IPV4 || f->layers[i].kind == VS_L_IPV6) {
+            i0 = i;
+            break;
+        }
+    if (i0 + 1 >= f->n_layers)
+        return false;
+    const vs_layer *ip = &f->layers[i0];
+    m->outer_ipv6 = ip->kind == VS_L_IPV6;
+    m->fragment = ip->u.ip.fragment;
+    size_t total = ip->span.len, ip_hdr = hdr_len(f, i0, 20);
+    m->s_total = ip->span;
+    o->total = (uint32_t)total;
+    size_t i = i0 + 1;
+
+    if (f->layers[i].kind == VS_L_GRE) {
+        const vs_layer *g = &f->layers[i];
+        size_t glen = hdr_len(f, i, f->app_span.off > g->span.off ? f->app_span.off - g->span.off : 4);
+        m->type = f->app == VS_APP_NHRP ? VS_TUN_MGRE : VS_TUN_PLAIN_GRE;
+        m->exact = 1;
+        o->outer_ip = (uint32_t)ip_hdr;
+        o->gre = (uint32_t)glen;
+        o->inner = (uint32_t)(total - ip_hdr - glen);
+        m->s_outer_ip = sp(ip->span.off, ip_hdr);
+        m->s_gre = sp(g->span.off, glen);
+        m->s_inner = sp(g->span.off + glen, o->inner);
+        o->overhead = o->total - o->inner;
+        return true;
+    }
+    if (f->layers[i].kind == VS_L_UDP && i + 1 < f->n_layers && f->layers[i + 1].kind == VS_L_ESP) {
+        m->natt = true;
+        o->udp = 8;
+        m->s_udp = sp(f->layers[i].span.off, 8);
+        i++;
+    } else if (f->layers[i].kind == VS_L_UDP && i + 2 < f->n_layers &&
+               f->layers[i + 1].kind == VS_L_NATT && f->layers[i + 2].kind == VS_L_ESP) {
+        m->natt = true;
+        o->udp = 8;
+        m->s_udp = sp(f->layers[i].span.off, 8);
+        i += 2;
+    }
+    if (f->layers[i].kind != VS_L_ESP)
+        return false;
+    const vs_layer *e = &f->layers[i];
+    m->spi = e->u.esp.spi;
+    o->outer_ip = (uint32_t)ip_hdr;
+    m->s_outer_ip = sp(ip->span.off, ip_hdr);
+    o->esp_header = 8;
+    m->s_esp = sp(e->span.off, 8);
+    size_t body = e->span.len >= 8 ? e->span.len - 8 : 0; /* IV + ciphertext + ICV */
+    size_t body_off = e->span.off + 8;
+    size_t end = e->span.off + e->span.len;
+
+    uint32_t iv = 0, icv = 0;
+    bool know = false;
+    if (dec) {
+        iv = dec->iv_len;
+        icv = dec->icv_len;
+        know = true;
+    } else if (xform && (xform->cipher || xform->integ)) {
+        const vs_cipher_info *c = xform->cipher;
+        iv = c ? c->iv : 0;
+        icv = (c && c->aead) ? c->icv : (xform->integ ? xform->integ->icv : 0);
+        know = true;
+    }
+    if (know && (size_t)iv + icv <= body) {
+        o->iv = iv;
+        o->icv = icv;
+        m->s_iv = sp(body_off, iv);
+        m->s_icv = sp(end - icv, icv);
+    } else {
+        know = false;
+    }
+    size_t ct = know ? body - iv - icv : body;
+    size_t ct_off = body_off + (know ? iv : 0);
+    if (dec && dec->plain_len == ct && ct >= 2) {
+        m->exact = 1;
+        /* In transport mode the outer header is the packet's own (GRE's
+         * delivery header for DMVPN); it is counted as outer_ip all the same. */
+        measure_plain(ip, dec, ct_off, m);
+    } else {
+        m->exact = 2;
+        m->encrypted = (uint32_t)ct;
+        m->s_encrypted = sp(ct_off, ct);
+        if (xform && xform->ipsec != VS_IPSEC_NONE && know) {
+            bool tr = xform->ipsec == VS_IPSEC_ESP_TRANSPORT;
+            m->type = xform->gre ? (tr ? VS_TUN_GRE_IPSEC_TRANSPORT : VS_TUN_GRE_IPSEC_TUNNEL)
+                                 : (tr ? VS_TUN_IPSEC_TRANSPORT : VS_TUN_IPSEC_TUNNEL);
+        } else {
+            m->type = VS_TUN_IPSEC_UNKNOWN;
+        }
+    }
+    if (m->exact == 1)
+        o->overhead = o->total - o->inner;
+    else
+        o->overhead = o->total - (uint32_t)ct; /* at least this much, the rest is inside */
+    return true;
+}
+
+static void add_part(vs_tree *t, vs_field_id f, vs_span s, uint32_t v, bool always)
+{
+    if (v || always)
+        vs_add_gen(t, f, s, v);
+}
+
+void vs_overhead_to_tree(vs_tree *t, const vs_overhead_measure *m)
+{
+    if (!t)
+        return;
+    const vs_overhead *o = &m->bytes;
+    uint16_t root = vs_open(t, VS_F_OVERHEAD, m->s_total, 0);
+    (void)root;
+    vs_add_gen(t, VS_F_OH_TYPE, m->s_total, m->type);
+    vs_add_gen(t, VS_F_OH_EXACT, m->s_total, m->exact);
+    if (m->natt)
+        vs_add_gen(t, VS_F_OH_NATT, m->s_udp, 1);
+    add_part(t, VS_F_OH_OUTER_IP, m->s_outer_ip, o->outer_ip, true);
+    add_part(t, VS_F_OH_UDP, m->s_udp, o->udp, false);
+    add_part(t, VS_F_OH_AH, m->s_ah, o->ah, false);
+    add_part(t, VS_F_OH_ESP_HEADER, m->s_esp, o->esp_header, false);
+    add_part(t, VS_F_OH_IV, m->s_iv, o->iv, false);
+    add_part(t, VS_F_OH_GRE_IP, m->s_gre_ip, o->gre_ip, false);
+    add_part(t, VS_F_OH_GRE, m->s_gre, o->gre, false);
+    if (m->exact == 1)
+        add_part(t, VS_F_OH_INNER, m->s_inner, o->inner, true);
+    else
+        add_part(t, VS_F_OH_ENCRYPTED, m->s_encrypted, m->encrypted, true);
+    add_part(t, VS_F_OH_PADDING, m->s_padding, o->padding, m->exact == 1 && o->trailer);
+    add_part(t, VS_F_OH_TRAILER, m->s_trailer, o->trailer, false);
+    add_part(t, VS_F_OH_ICV, m->s_icv, o->icv, false);
+    add_part(t, VS_F_OH_TOTAL, m->s_total, o->total, true);
+    add_part(t, VS_F_OH_BYTES, m->s_total, o->overhead, true);
+    if (m->fragment)
+        vs_problem(t, VS_P_OH_FRAGMENT, VS_NO_ITEM, m->s_total, 0);
+    if (m->exact == 2)
+        vs_problem(t, VS_P_OH_UNKNOWN_SPLIT, VS_NO_ITEM, m->s_encrypted, 0);
+    vs_close(t);
+}

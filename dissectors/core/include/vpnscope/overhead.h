@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpnscope/core.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -58,6 +60,7 @@ typedef enum vs_tunnel_type {
     VS_TUN_IPSEC_TUNNEL,       /* ESP tunnel mode, no GRE: crypto map or S-VTI */
     VS_TUN_GETVPN,             /* tunnel mode with header preservation */
     VS_TUN_IPSEC_TRANSPORT,    /* ESP transport mode, no GRE */
+    VS_TUN_IPSEC_UNKNOWN,      /* ESP seen, not decrypted: mode unknown */
     VS_TUN__COUNT
 } vs_tunnel_type;
 
@@ -123,6 +126,43 @@ void vs_overhead_advice(const vs_encap_plan *p, uint32_t path_mtu, vs_mtu_advice
  * Returns 0, or -1 with a message in err naming the bad word. */
 int vs_plan_parse(const char *encap, const char *transform, vs_encap_plan *p, char *err,
                   size_t errlen);
+
+/* ---------------------------------------------------------------------- */
+/* Measured overhead of one captured packet. */
+
+/* What the analyzer learned by decrypting an ESP packet of the frame. */
+typedef struct vs_esp_plain {
+    const uint8_t *plain; /* inner packet + padding + pad length + next header */
+    size_t plain_len;
+    uint32_t iv_len, icv_len;
+} vs_esp_plain;
+
+typedef struct vs_overhead_measure {
+    vs_tunnel_type type;
+    bool natt;
+    bool outer_ipv6;
+    bool fragment;        /* the delivery packet is an IP fragment */
+    uint8_t exact;        /* 1 exact (cleartext or decrypted), 0 estimated, 2 partial */
+    uint32_t spi;
+    uint32_t encrypted;   /* bytes of the encrypted part left unsplit (exact == 2) */
+    vs_overhead bytes;    /* the breakdown; bytes.inner is the protected packet */
+    /* Where each part sits in the captured frame (len 0 when absent). For a
+     * decrypted packet, the inner/padding/trailer spans are the ciphertext
+     * bytes that decrypt to them (same length for every ESP cipher). */
+    vs_span s_outer_ip, s_udp, s_ah, s_esp, s_iv, s_gre_ip, s_gre, s_inner, s_padding,
+        s_trailer, s_icv, s_encrypted, s_total;
+} vs_overhead_measure;
+
+struct vs_frame;
+/* Measure a decoded frame. dec: decrypted ESP payload (NULL when not
+ * decrypted); xform: the negotiated/configured transform when known (gives
+ * IV and ICV lengths without keys), else NULL. Returns false when the frame
+ * carries no tunnel (nothing to measure). */
+bool vs_overhead_measure_frame(const struct vs_frame *f, const vs_esp_plain *dec,
+                               const vs_encap_plan *xform, vs_overhead_measure *m);
+
+/* Add the vpnscope.overhead subtree for a measurement. */
+void vs_overhead_to_tree(vs_tree *t, const vs_overhead_measure *m);
 
 #ifdef __cplusplus
 }

@@ -48,8 +48,22 @@ class Tshark:
         return {"PATH": "/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C.UTF-8", "HOME": self.home,
                 "WIRESHARK_PLUGIN_DIR": os.path.join(self.tmp, "plugins")}
 
-    def run(self, args, capture=None, plugin=True, check=True):
-        """tshark args; capture fed on stdin (-r -). Returns stdout text."""
+    def config(self, keys):
+        """A configuration folder holding the key tables (UAT name -> file)."""
+        d = tempfile.mkdtemp(prefix="cfg-", dir=self.tmp)
+        os.chmod(d, 0o755)
+        for uat, src in keys.items():
+            shutil.copy(src, os.path.join(d, uat))
+            os.chmod(os.path.join(d, uat), 0o644)
+        return d
+
+    def run(self, args, capture=None, plugin=True, check=True, keys=None):
+        """tshark args; capture fed on stdin (-r -). keys: UAT name -> key
+        file, installed in a configuration folder with ESP decryption on.
+        Returns stdout text."""
+        if keys:
+            args = ["-o", "esp.enable_encryption_decode:TRUE",
+                    "-o", "esp.enable_authentication_check:TRUE"] + args
         if plugin:
             cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "tshark"]
             env = self.env()
@@ -58,6 +72,8 @@ class Tshark:
             cmd = ["tshark"]
             env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C.UTF-8",
                    "HOME": os.path.join(self.tmp, "roothome")}
+        if keys:
+            env["WIRESHARK_CONFIG_DIR"] = self.config(keys)
         if capture:
             cmd += ["-n", "-r", "-"]
         cmd += args
@@ -90,6 +106,31 @@ def captures(args):
             if p.endswith((".pcap", ".cap", ".pcapng")) and os.path.isfile(p):
                 out.append((label + "/" + os.path.relpath(p, d), p))
     return out
+
+
+def keys_for(path):
+    """Key tables published with a capture, as Wireshark UAT files:
+    samples/<name>/{all-keys/,}{esp_sa,ikev1_decryption_table,ikev2_decryption_table},
+    ../shared/captures/<capture>.keys.wireshark-esp_sa.DERIVED.txt, and a
+    <capture>.keys.txt that is an ikev1_decryption_table (cookie,key lines)."""
+    keys = {}
+    d = os.path.dirname(path)
+    for uat in ("esp_sa", "ikev1_decryption_table", "ikev2_decryption_table"):
+        for cand in (os.path.join(d, "all-keys", uat), os.path.join(d, uat)):
+            if os.path.isfile(cand):
+                keys[uat] = cand
+                break
+    esp = path + ".keys.wireshark-esp_sa.DERIVED.txt"
+    if os.path.isfile(esp):
+        keys["esp_sa"] = esp
+    txt = path + ".keys.txt"
+    if os.path.isfile(txt):
+        lines = [l.strip() for l in open(txt, encoding="utf-8", errors="replace")
+                 if l.strip() and not l.startswith("#")]
+        if lines and all(len(l.split(",")) == 2 and all(c in "0123456789abcdefABCDEF,"
+                                                         for c in l) for l in lines):
+            keys["ikev1_decryption_table"] = txt
+    return keys
 
 
 def catalogue(args):
@@ -137,16 +178,28 @@ def golden_path(label):
     return os.path.join(GOLDEN, label + ".txt")
 
 
-def verbose(ts, path):
-    return ts.run(["-V"], capture=path)
+def verbose(ts, path, keys=None):
+    return ts.run(["-V"], capture=path, keys=keys)
+
+
+def golden_runs(args):
+    """(golden label, capture, keys): every capture without keys, and again
+    with its published keys when it has any."""
+    runs = []
+    for label, path in captures(args):
+        runs.append((label, path, None))
+        keys = keys_for(path)
+        if keys:
+            runs.append((label + ".keys", path, keys))
+    return runs
 
 
 def cmd_golden(ts, args):
     fails = 0
-    caps = captures(args)
-    for label, path in caps:
+    caps = golden_runs(args)
+    for label, path, keys in caps:
         g = golden_path(label)
-        got = verbose(ts, path)
+        got = verbose(ts, path, keys)
         if not os.path.exists(g):
             print("FAIL: %s: no golden file %s (run tests/plugin/regen-golden.sh)" % (label, g))
             fails += 1
@@ -165,11 +218,11 @@ def cmd_golden(ts, args):
 
 
 def cmd_regen(ts, args):
-    for label, path in captures(args):
+    for label, path, keys in golden_runs(args):
         g = golden_path(label)
         os.makedirs(os.path.dirname(g), exist_ok=True)
         with open(g, "w", encoding="utf-8") as f:
-            f.write(verbose(ts, path))
+            f.write(verbose(ts, path, keys))
         print("wrote %s" % g)
     return 0
 

@@ -13,7 +13,8 @@ import tempfile
 
 SKIP = 77
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SAMPLES = os.path.join(ROOT, "samples")
+# VS_CRAFTED_SAMPLES lets test_oracle_can_fail.py run the tests on a mutated copy
+SAMPLES = os.environ.get("VS_CRAFTED_SAMPLES", os.path.join(ROOT, "samples"))
 failures = []
 
 

@@ -58,8 +58,11 @@ def main():
     types4 = R[4]["nhrp.ext.type"].split("|")
     o.check("0x0009" in types4 and R[4]["nhrp.client.nbma.addr"].split("|")[-1] == S2OUT
             and R[4]["nhrp.client.prot.addr"].split("|")[-1] == "10.0.0.22",
-            "hub's reply to spoke2: Cisco NAT extension (9) with CIE 198.51.100.22 / 10.0.0.22")
-    o.check("0x0009" not in R[2]["nhrp.ext.type"].split("|"), "no NAT extension in the reply to spoke1 (not behind NAT)")
+            "hub's reply to spoke2: NAT extension echoed plus CIE 198.51.100.22 / 10.0.0.22 (post-NAT)")
+    o.check("0x0009" in R[1]["nhrp.ext.type"].split("|") and R[1]["nhrp.client.nbma.addr"].split("|")[-1] == HUB,
+            "spoke1's request: Cisco NAT extension naming the NHS it sends to (203.0.113.1), as IOS does")
+    o.check("0x0009" in R[2]["nhrp.ext.type"].split("|") and set(R[2]["nhrp.client.nbma.addr"].split("|")) == {HUB},
+            "hub's reply to spoke1 (not behind NAT): NAT extension echoed, no post-NAT address")
     # error indication
     off = int(R[6]["nhrp.err.offset"]) if R[6]["nhrp.err.offset"] else -1
     bad_req = nhrp_bytes(raw[5])

@@ -3,8 +3,9 @@
  *   bits 0-1  authentication layout (0 auto, 1 RFC, 2 Cisco, 3 auto)
  *   bit 2     the carrier's length is known (= the packet bytes) or not
  *   bit 3     decode without a tree / without a typed result
- * Beyond the sanitizers, it checks the decoder's promises: every item that
- * names bytes lies inside the buffer, typed spans too, capacities hold. */
+ * Beyond the sanitizers, it checks the decoder's promises: every item (and
+ * problem) lies inside the buffer, typed spans too, capacities hold, every
+ * subtree opened is closed. */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -67,11 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (m->exts[i].first_cie + m->exts[i].n_cies > m->n_cies)
                 abort();
         }
-        for (size_t i = 0; i < t.n_items; i++) {
-            vs_ftype ft = vs_fields[t.items[i].field].type;
-            if (ft == VS_FT_BYTES || ft == VS_FT_IPV4 || ft == VS_FT_IPV6 || ft == VS_FT_STRING)
-                check_span(t.items[i].span, n);
-        }
+        /* every item, subtrees included, names only captured bytes */
+        for (size_t i = 0; i < t.n_items; i++)
+            check_span(t.items[i].span, n);
+        for (size_t i = 0; i < t.n_problems; i++)
+            check_span(t.problems[i].span, n);
         if (t.depth != 0)
             abort(); /* every open was closed */
     }

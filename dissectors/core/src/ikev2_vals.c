@@ -221,11 +221,11 @@ const vs_val vs_vals_ikev2_ke[] = {
 
 /* Transform Type 5 - Sequence Numbers Transform IDs */
 const vs_val vs_vals_ikev2_sn[] = {
-    VS_V(0, "No Extended Sequence Numbers"),
-    VS_V(1, "Extended Sequence Numbers"),
+    /* IANA's names since G-IKEv2; IOS and RFC 7296 say ESN off / on */
+    VS_V(0, "32-bit Sequential Numbers (no ESN)"),
+    VS_V(1, "Partially Transmitted 64-bit Sequential Numbers (ESN)"),
     VS_V(2, "32-bit Unspecified Numbers"),
-    VS_V(3, "64-bit Unspecified Numbers"),
-    VS_R(4, 65535, "Unassigned"),
+    VS_R(3, 65535, "Unassigned"),
     VS_VEND};
 
 const vs_val vs_vals_ikev2_id_type[] = {
@@ -365,7 +365,7 @@ const vs_val vs_vals_ikev2_notify_type[] = {
     VS_V(16426, "PSK_CONFIRM"),
     VS_V(16427, "ERX_SUPPORTED"),
     VS_V(16428, "IFOM_CAPABILITY"),
-    VS_V(16429, "SENDER_REQUEST_ID"),
+    VS_V(16429, "GROUP_SENDER"), /* SENDER_REQUEST_ID before G-IKEv2 */
     VS_V(16430, "IKEV2_FRAGMENTATION_SUPPORTED"),
     VS_V(16431, "SIGNATURE_HASH_ALGORITHMS"),
     VS_V(16432, "CLONE_IKE_SA_SUPPORTED"),
@@ -383,8 +383,7 @@ const vs_val vs_vals_ikev2_notify_type[] = {
     VS_V(16444, "SA_RESOURCE_INFO"),
     VS_V(16445, "USE_PPK_INT"),
     VS_V(16446, "PPK_IDENTITY_KEY"),
-    VS_V(16447, "GROUP_SENDER"),
-    VS_R(16448, 40959, "Unassigned (status)"),
+    VS_R(16447, 40959, "Unassigned (status)"),
     VS_R(40960, 65535, "Private use (status)"),
     VS_VEND};
 

@@ -48,6 +48,15 @@ typedef struct nhrp_ctx {
 
 static vs_span sp(size_t off, size_t len) { return vs_span_at(off, len); }
 
+/* Span of a subtree whose declared length may run past the capture: the
+ * tree shows the captured part (a consumer may read every item's bytes);
+ * typed results keep the declared lengths. */
+static vs_span shown(const vs_cursor *c, size_t off, size_t len)
+{
+    size_t avail = off <= c->cap ? c->cap - off : 0;
+    return vs_span_at(off, len < avail ? len : avail);
+}
+
 /* Family the fixed header implies for NBMA addresses (ar$afn). */
 static uint8_t afn_family(uint16_t afn)
 {
@@ -135,7 +144,7 @@ static void decode_cie(vs_cursor *c, nhrp_ctx *x, uint8_t owner)
     memset(&e, 0, sizeof e);
     e.ext = owner;
     size_t start = c->pos;
-    uint16_t it = vs_open(t, VS_F_NHRP_CIE, sp(start, 12), m->n_cies_total);
+    uint16_t it = vs_open(t, VS_F_NHRP_CIE, shown(c, start, 12), m->n_cies_total);
     e.code = vs_rd_u8(c, t, VS_F_NHRP_CIE_CODE);
     e.prefix_len = vs_rd_u8(c, t, VS_F_NHRP_CIE_PREFIX);
     vs_rd_u16(c, t, VS_F_NHRP_CIE_UNUSED);
@@ -286,7 +295,7 @@ static void decode_mand(vs_cursor *c, nhrp_ctx *x, bool ext_follows)
     uint8_t type = m->type;
     size_t start = c->pos;
     size_t mand_len = vs_cur_left(c);
-    vs_open(t, VS_F_NHRP_MAND, sp(start, mand_len), type);
+    vs_open(t, VS_F_NHRP_MAND, shown(c, start, mand_len), type);
 
     m->src_proto_len = vs_rd_u8(c, t, VS_F_NHRP_SRC_PROTO_LEN);
     m->dst_proto_len = vs_rd_u8(c, t, VS_F_NHRP_DST_PROTO_LEN);
@@ -295,7 +304,7 @@ static void decode_mand(vs_cursor *c, nhrp_ctx *x, bool ext_follows)
                       m->dst_proto_len;
         if (need > mand_len)
             vs_problem(t, ext_follows ? VS_P_NHRP_EXTOFF_IN_MAND : VS_P_NHRP_MAND_SHORT,
-                       VS_NO_ITEM, sp(start, mand_len), need);
+                       VS_NO_ITEM, shown(c, start, mand_len), need);
     }
 
     switch (type) {
@@ -412,13 +421,13 @@ static void decode_auth(vs_cursor *b, size_t len, nhrp_ctx *x, vs_nhrp_ext *e)
 {
     vs_tree *t = x->t;
     if (len < 4) {
-        vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, sp(b->pos, len), len);
+        vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, shown(b, b->pos, len), len);
         if (len)
             vs_rd_bytes(b, t, VS_F_NHRP_EXT_DATA, len);
         return;
     }
     e->auth_form = auth_layout(b, len, x);
-    vs_add_gen(t, VS_F_NHRP_AUTH_FORM, sp(b->pos, len), e->auth_form);
+    vs_add_gen(t, VS_F_NHRP_AUTH_FORM, shown(b, b->pos, len), e->auth_form);
     if (e->auth_form == VS_NHRP_AUTHF_CISCO) {
         e->auth_spi = vs_rd_u32(b, t, VS_F_NHRP_AUTH_CISCO_TYPE);
         size_t off = b->pos;
@@ -433,7 +442,7 @@ static void decode_auth(vs_cursor *b, size_t len, nhrp_ctx *x, vs_nhrp_ext *e)
     e->auth_spi = vs_rd_u16(b, t, VS_F_NHRP_AUTH_SPI);
     size_t srclen = x->m->src_proto_len;
     if (len - 4 < srclen) {
-        vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, sp(b->pos, len - 4), len);
+        vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, shown(b, b->pos, len - 4), len);
         srclen = len - 4;
     }
     read_addr(b, t, &AF_AUTH_SRC, srclen, x->proto_family, &e->auth_src);
@@ -471,7 +480,7 @@ static void decode_extensions(vs_cursor *c, nhrp_ctx *x)
         e.body = sp(es + 4, len);
         uint8_t idx = (uint8_t)(m->n_exts < VS_NHRP_MAX_EXTS ? m->n_exts : VS_NHRP_EXT_NOT_STORED);
 
-        vs_open(t, VS_F_NHRP_EXT, e.span, e.type);
+        vs_open(t, VS_F_NHRP_EXT, shown(c, es, 4u + len), e.type);
         vs_add_bits(t, VS_F_NHRP_EXT_C, sp(es, 2), raw);
         vs_add_bits(t, VS_F_NHRP_EXT_U, sp(es, 2), raw);
         vs_add_bits(t, VS_F_NHRP_EXT_TYPE, sp(es, 2), raw);
@@ -486,7 +495,7 @@ static void decode_extensions(vs_cursor *c, nhrp_ctx *x)
             switch (e.type) {
             case VS_NHRP_EXT_END:
                 if (len) {
-                    vs_problem(t, VS_P_NHRP_EXT_END_LEN, VS_NO_ITEM, e.body, len);
+                    vs_problem(t, VS_P_NHRP_EXT_END_LEN, VS_NO_ITEM, shown(&b, es + 4, len), len);
                     vs_rd_bytes(&b, t, VS_F_NHRP_EXT_DATA, len);
                 }
                 break;
@@ -510,7 +519,7 @@ static void decode_extensions(vs_cursor *c, nhrp_ctx *x)
                 break;
             case VS_NHRP_EXT_VENDOR:
                 if (len < 3) {
-                    vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, e.body, len);
+                    vs_problem(t, VS_P_NHRP_EXT_SHORT, VS_NO_ITEM, shown(&b, es + 4, len), len);
                     if (len)
                         vs_rd_bytes(&b, t, VS_F_NHRP_EXT_DATA, len);
                 } else {
@@ -521,7 +530,7 @@ static void decode_extensions(vs_cursor *c, nhrp_ctx *x)
                 break;
             default:
                 vs_problem(t, e.compulsory ? VS_P_NHRP_EXT_UNKNOWN_C : VS_P_NHRP_EXT_UNKNOWN,
-                           VS_NO_ITEM, e.span, e.type);
+                           VS_NO_ITEM, shown(&b, es, 4u + len), e.type);
                 if (len)
                     vs_rd_bytes(&b, t, VS_F_NHRP_EXT_DATA, len);
                 break;
@@ -540,7 +549,7 @@ static void decode_extensions(vs_cursor *c, nhrp_ctx *x)
             m->has_end_ext = true;
             size_t left = vs_cur_left(c);
             if (left) {
-                vs_problem(t, VS_P_NHRP_EXT_AFTER_END, VS_NO_ITEM, sp(c->pos, left), left);
+                vs_problem(t, VS_P_NHRP_EXT_AFTER_END, VS_NO_ITEM, shown(c, c->pos, left), left);
                 vs_rd_bytes(c, t, VS_F_NHRP_EXT_TRAILING, left);
             }
             break;
@@ -568,7 +577,7 @@ static vs_status decode_pdu(vs_cursor *c, nhrp_ctx *x)
     bool malformed = false;
 
     uint16_t root = vs_open(t, VS_F_NHRP, sp(start, 0), 0);
-    vs_open(t, VS_F_NHRP_HDR, sp(start, NHRP_FIXED_LEN), 0);
+    vs_open(t, VS_F_NHRP_HDR, shown(c, start, NHRP_FIXED_LEN), 0);
     m->afn = vs_rd_u16(c, t, VS_F_NHRP_AFN);
     m->pro_type = vs_rd_u16(c, t, VS_F_NHRP_PRO_TYPE);
     size_t snap_off = c->pos;

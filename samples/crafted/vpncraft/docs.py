@@ -86,10 +86,13 @@ NHRP password. mGRE tunnel key 222, `ip nhrp authentication vpnscope` (README.md
   password is `vpnscope` (76706e73636f7065) everywhere except spoke4's request (`wrongpw1`).
   tshark 4.0's default (`nhrp.auth_ext_has_addr: TRUE`) misreads it: SPI 1, "source address"
   118.112.110.115 (the bytes "vpns"), data "cope"; a correct decoder shows type 1 + "vpnscope".
-- NAT: spoke2's Registration Request says source NBMA 172.16.2.2 but arrives from 198.51.100.22; the
-  Cisco NAT-supported flag (0x0002) is set; the hub's Registration Reply carries the Cisco NAT
-  extension (type 9, not compulsory) with a CIE: client NBMA 198.51.100.22, client protocol 10.0.0.22.
-  Verdict: spoke2 is behind NAT (pre-NAT 172.16.2.2, post-NAT 198.51.100.22).
+- NAT: every Registration Request carries, as IOS does, the Cisco NAT-supported flag (0x0002) and the
+  Cisco NAT address extension (type 9, not compulsory) with one CIE naming the NHS it sends to
+  (203.0.113.1 / 10.0.0.1, prefix 32, holding time 0); the hub's replies echo it. spoke2's request says
+  source NBMA 172.16.2.2 but arrives from 198.51.100.22; the hub's reply to spoke2 appends a second CIE
+  to the NAT extension: client NBMA 198.51.100.22, client protocol 10.0.0.22 (the reply to spoke1 has
+  only the echoed CIE). Verdict: spoke2 is behind NAT (pre-NAT 172.16.2.2, post-NAT 198.51.100.22),
+  spoke1 is not.
 - spoke4's Registration Request (ID 64) is answered by an Error Indication: code 11 Authentication
   Failure, error offset %(error_offset)d = the offset of the Authentication extension in the request, the
   whole request quoted after the mandatory part, extension offset 0 (no extensions). Verdict:

@@ -101,6 +101,6 @@ def cisco_auth(password):
     return ext(EXT_AUTH, struct.pack("!I", 1) + password)
 
 
-def cisco_nat(nbma, proto, hold=600):
+def cisco_nat(nbma, proto, hold=600, mtu=17912):
     """Cisco NAT address extension (type 9, not compulsory): one CIE with the post-NAT NBMA address."""
-    return ext(EXT_CISCO_NAT, cie(0, 32, 1514, hold, nbma, proto), compulsory=False)
+    return ext(EXT_CISCO_NAT, cie(0, 32, mtu, hold, nbma, proto), compulsory=False)

@@ -38,7 +38,7 @@ def build():
         send_nhrp(t, nbma, hub_nbma, req, "%s Registration Request" % name); t += 0.01
         rep = N.packet(N.OP_REG_REP, nbma, tun, hub_tun, rid, N.F_REG_U,
                        [N.cie(0, 255, 1514, HOLD)],
-                       [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)),
+                       [N.ext(N.EXT_RESPONDER, N.cie(0, 0, 1514, HOLD, hub_nbma, hub_tun)),
                         N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)])
         send_nhrp(t, hub_nbma, nbma, rep, "hub Registration Reply to %s" % name); t += 0.99
 

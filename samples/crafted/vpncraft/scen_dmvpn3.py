@@ -74,13 +74,13 @@ def build():
     req = N.packet(N.OP_REG_REQ, S1[1], S1[2], hub_tun, 0x31, N.F_REG_U, [N.cie(0, 255, 1514, HOLD)])
     nhrp_esp(t, S1, HUB, req, "spoke1 Registration Request (ESP)")
     rep = N.packet(N.OP_REG_REP, S1[1], S1[2], hub_tun, 0x31, N.F_REG_U, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)])
+                   [N.ext(N.EXT_RESPONDER, N.cie(0, 0, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)])
     nhrp_esp(t + 0.01, HUB, S1, rep, "hub Registration Reply (ESP)")
     t = ike_pair(3.0, S2, HUB)
     req = N.packet(N.OP_REG_REQ, S2[1], S2[2], hub_tun, 0x32, N.F_REG_U, [N.cie(0, 255, 1514, HOLD)])
     nhrp_esp(t, S2, HUB, req, "spoke2 Registration Request (ESP)")
     rep = N.packet(N.OP_REG_REP, S2[1], S2[2], hub_tun, 0x32, N.F_REG_U, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)])
+                   [N.ext(N.EXT_RESPONDER, N.cie(0, 0, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)])
     nhrp_esp(t + 0.01, HUB, S2, rep, "hub Registration Reply (ESP)")
 
     def icmp(src, dst, kind, n):

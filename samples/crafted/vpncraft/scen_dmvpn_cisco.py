@@ -11,6 +11,7 @@ from . import listing
 KEY = 222
 PW = b"vpnscope"           # ip nhrp authentication vpnscope
 HOLD = 600
+MTU = 17912              # what a recent IOS puts in CIEs (tunnel MTU), as in the real capture
 HUB = ("hub", "203.0.113.1", "10.0.0.1", "203.0.113.1")             # name, NBMA (own), tunnel, seen as
 S1 = ("spoke1", "198.51.100.21", "10.0.0.21", "198.51.100.21", "192.168.21")
 S2 = ("spoke2", "172.16.2.2", "10.0.0.22", "198.51.100.22", "192.168.22")  # behind NAT: inside / outside
@@ -19,8 +20,26 @@ TEXT = b"vpnscope DMVPN Cisco forms "
 
 
 def exts(*extra, auth=PW):
+    """IOS order: Responder, Forward, Reverse, Authentication, then the Cisco NAT extension."""
     e = [N.ext(N.EXT_RESPONDER), N.ext(N.EXT_FWD_TRANSIT), N.ext(N.EXT_REV_TRANSIT)]
-    return e + list(extra) + [N.cisco_auth(auth)]
+    return e + [N.cisco_auth(auth)] + list(extra)
+
+
+def nat_nhs():
+    """IOS puts the NHS it sends to in the NAT extension of a Registration Request (CIE /32, hold 0)."""
+    return N.cie(0, 32, MTU, 0, HUB[1], HUB[2])
+
+
+def reg_reply_exts(extra_nat_cies=()):
+    """IOS Registration Reply: Responder Address CIE (prefix 0), empty transit records, the request's
+    NAT extension echoed (plus the post-NAT address when the request came through a NAT)."""
+    nat = N.ext(N.EXT_CISCO_NAT, nat_nhs() + b"".join(extra_nat_cies), compulsory=False)
+    return [N.ext(N.EXT_RESPONDER, N.cie(0, 32, MTU, HOLD, HUB[1], HUB[2])), N.ext(N.EXT_FWD_TRANSIT),
+            N.ext(N.EXT_REV_TRANSIT), N.cisco_auth(PW), nat]
+
+
+def reg_request_exts(auth=PW):
+    return exts(N.ext(N.EXT_CISCO_NAT, nat_nhs(), compulsory=False), auth=auth)
 
 
 def build():
@@ -33,26 +52,24 @@ def build():
 
     # 1. spoke1 registers (no NAT)
     t = 1.0
-    req = N.packet(N.OP_REG_REQ, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], exts())
+    req = N.packet(N.OP_REG_REQ, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 32, MTU, HOLD)], reg_request_exts())
     send(t, S1[3], hub_nbma, req, "spoke1 Registration Request (auth)")
-    rep = N.packet(N.OP_REG_REP, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT),
-                    N.ext(N.EXT_REV_TRANSIT), N.cisco_auth(PW)])
+    rep = N.packet(N.OP_REG_REP, S1[1], S1[2], hub_tun, 0x10, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 32, MTU, HOLD)],
+                   reg_reply_exts())
     send(t + 0.01, hub_nbma, S1[3], rep, "hub Registration Reply to spoke1 (auth)")
 
     # 2. spoke2 registers from behind a NAT: NHRP says 172.16.2.2, the packet arrives from 198.51.100.22
     t = 2.0
-    req = N.packet(N.OP_REG_REQ, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)], exts())
+    req = N.packet(N.OP_REG_REQ, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 32, MTU, HOLD)], reg_request_exts())
     send(t, S2[3], hub_nbma, req, "spoke2 Registration Request from behind NAT (auth)")
-    rep = N.packet(N.OP_REG_REP, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, hub_nbma, hub_tun)), N.ext(N.EXT_FWD_TRANSIT),
-                    N.ext(N.EXT_REV_TRANSIT), N.cisco_nat(S2[3], S2[2]), N.cisco_auth(PW)])
+    rep = N.packet(N.OP_REG_REP, S2[1], S2[2], hub_tun, 0x20, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 32, MTU, HOLD)],
+                   reg_reply_exts([N.cie(0, 32, MTU, HOLD, S2[3], S2[2])]))
     send(t + 0.01, hub_nbma, S2[3], rep, "hub Registration Reply to spoke2 with NAT extension 198.51.100.22")
 
     # 3. spoke4 has the wrong NHRP password: the hub answers with an Error Indication
     t = 3.0
-    bad = N.packet(N.OP_REG_REQ, S4[1], S4[2], hub_tun, 0x40, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 255, 1514, HOLD)],
-                   exts(auth=b"wrongpw1"))
+    bad = N.packet(N.OP_REG_REQ, S4[1], S4[2], hub_tun, 0x40, N.F_REG_U | N.F_CISCO_NAT, [N.cie(0, 32, MTU, HOLD)],
+                   reg_request_exts(auth=b"wrongpw1"))
     send(t, S4[3], hub_nbma, bad, "spoke4 Registration Request with a wrong password")
     extoff = struct.unpack("!H", bad[14:16])[0]
     auth_off = extoff + 3 * 4          # Responder, Forward, Reverse (empty) precede Authentication
@@ -83,10 +100,10 @@ def build():
     send(t + 0.004, S2[3], hub_nbma, bytes(d1r), "spoke2->spoke1 LAN reply 1 (to hub)", 0x0800, 0x102)
     send(t + 0.0045, hub_nbma, S1[3], bytes(d1r), "reply 1 forwarded by the hub to spoke1", 0x0800, 0x103)
     rp = N.packet(N.OP_RES_REP, S1[1], S1[2], d1.dst, 0x11, N.F_RES_Q | N.F_RES_A | N.F_RES_S | N.F_CISCO_NAT,
-                  [N.cie(0, 24, 1514, HOLD, S2[1], S2[2])],
-                  [N.ext(N.EXT_RESPONDER, N.cie(0, 32, 1514, HOLD, S2[1], S2[2])),
+                  [N.cie(0, 24, MTU, HOLD, S2[1], S2[2])],
+                  [N.ext(N.EXT_RESPONDER, N.cie(0, 32, MTU, HOLD, S2[1], S2[2])),
                    N.ext(N.EXT_FWD_TRANSIT, N.transit_record(hub_nbma, hub_tun)), N.ext(N.EXT_REV_TRANSIT),
-                   N.cisco_nat(S2[3], S2[2]), N.cisco_auth(PW)])
+                   N.cisco_auth(PW), N.cisco_nat(S2[3], S2[2])])
     send(t + 0.005, S2[3], S1[3], rp, "spoke2 Resolution Reply directly to spoke1 (192.168.22.0/24, NAT ext)")
     for n in (2, 3):
         send(t + n, S1[3], S2[3], bytes(icmp(S1[4] + ".10", S2[4] + ".10", 8, n)), "spoke1->spoke2 echo %d (direct, to NAT outside)" % n, 0x0800, 0x110 + n)
@@ -94,9 +111,9 @@ def build():
 
     # 5. spoke2's LAN entry is withdrawn (clear ip nhrp on spoke2): Purge Request to spoke1, Purge Reply
     t = 20.0
-    pq = N.packet(N.OP_PURGE_REQ, S2[1], S2[2], S1[2], 0x21, 0, [N.cie(0, 24, 1514, 0, None, S2[4] + ".0")], exts())
+    pq = N.packet(N.OP_PURGE_REQ, S2[1], S2[2], S1[2], 0x21, 0, [N.cie(0, 24, MTU, 0, None, S2[4] + ".0")], exts())
     send(t, S2[3], S1[3], pq, "spoke2 Purge Request to spoke1 for 192.168.22.0/24")
-    pr = N.packet(N.OP_PURGE_REP, S2[1], S2[2], S1[2], 0x21, 0, [N.cie(0, 24, 1514, 0, None, S2[4] + ".0")], exts())
+    pr = N.packet(N.OP_PURGE_REP, S2[1], S2[2], S1[2], 0x21, 0, [N.cie(0, 24, MTU, 0, None, S2[4] + ".0")], exts())
     send(t + 0.01, S1[3], S2[3], pr, "spoke1 Purge Reply")
     facts["listing_md"] = listing.markdown(cap)
     facts["frames"] = len(cap.frames)

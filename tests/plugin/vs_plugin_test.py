@@ -25,7 +25,8 @@ SKIP = 77  # ctest SKIP_RETURN_CODE
 class Tshark:
     """tshark runs, with and without the plugin."""
 
-    def __init__(self, plugin):
+    def __init__(self, plugin, preload=None):
+        self.preload = preload
         self.tmp = tempfile.mkdtemp(prefix="vs-plugin-")
         os.chmod(self.tmp, 0o755)
         epan = os.path.join(self.tmp, "plugins", "4.0", "epan")
@@ -40,13 +41,27 @@ class Tshark:
                 os.chmod(os.path.join(root, f), 0o644)
         os.chown(home, 65534, 65534)
         self.home = home
+        # No extcap helpers: tshark -G plugins runs each of them, which is
+        # slow and hangs with a preloaded sanitizer runtime.
+        self.extcap = os.path.join(self.tmp, "no-extcap")
+        os.makedirs(self.extcap)
+        os.chmod(self.extcap, 0o755)
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def env(self):
-        return {"PATH": "/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C.UTF-8", "HOME": self.home,
-                "WIRESHARK_PLUGIN_DIR": os.path.join(self.tmp, "plugins")}
+        e = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C.UTF-8", "HOME": self.home,
+             "WIRESHARK_PLUGIN_DIR": os.path.join(self.tmp, "plugins"),
+             "WIRESHARK_EXTCAP_DIR": self.extcap}
+        if self.preload:
+            # A sanitizer build of the plugin: tshark itself is not
+            # instrumented, so the runtime is preloaded; tshark's own leaks
+            # at exit are not ours.
+            e["LD_PRELOAD"] = self.preload
+            e["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
+            e["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
+        return e
 
     def config(self, keys):
         """A configuration folder holding the key tables (UAT name -> file)."""
@@ -194,9 +209,28 @@ def golden_runs(args):
     return runs
 
 
+def sha256(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+INDEX = os.path.join(GOLDEN, "CAPTURES.sha256")
+
+
+def read_index():
+    idx = {}
+    if os.path.exists(INDEX):
+        for line in open(INDEX, encoding="utf-8"):
+            h, _, label = line.rstrip("\n").partition("  ")
+            idx[label] = h
+    return idx
+
+
 def cmd_golden(ts, args):
     fails = 0
     caps = golden_runs(args)
+    idx = read_index()
     for label, path, keys in caps:
         g = golden_path(label)
         got = verbose(ts, path, keys)
@@ -207,6 +241,9 @@ def cmd_golden(ts, args):
         want = open(g, encoding="utf-8").read()
         if got != want:
             fails += 1
+            if idx.get(label) and idx[label] != sha256(path):
+                print("FAIL: %s: the capture changed since its golden output was made; check "
+                      "the differences, then run tests/plugin/regen-golden.sh" % label)
             d = list(difflib.unified_diff(want.splitlines(), got.splitlines(), g, "tshark -V", lineterm=""))
             print("FAIL: %s differs from %s:\n%s" % (label, g, "\n".join(d[:60])))
         else:
@@ -218,12 +255,17 @@ def cmd_golden(ts, args):
 
 
 def cmd_regen(ts, args):
+    idx = read_index()
     for label, path, keys in golden_runs(args):
+        idx[label] = sha256(path)
         g = golden_path(label)
         os.makedirs(os.path.dirname(g), exist_ok=True)
         with open(g, "w", encoding="utf-8") as f:
             f.write(verbose(ts, path, keys))
         print("wrote %s" % g)
+    with open(INDEX, "w", encoding="utf-8") as f:
+        for label in sorted(idx):
+            f.write("%s  %s\n" % (idx[label], label))
     return 0
 
 
@@ -234,6 +276,7 @@ def main():
     ap.add_argument("--catalogue")
     ap.add_argument("--samples")
     ap.add_argument("--shared")
+    ap.add_argument("--preload", help="sanitizer runtime to preload into tshark")
     ap.add_argument("cmd")
     args = ap.parse_args()
     if shutil.which("tshark") is None or shutil.which("setpriv") is None:
@@ -242,7 +285,7 @@ def main():
     import vs_plugin_checks  # noqa: E402 (diff, handback, stats)
     cmds = {"loads": cmd_loads, "fields": cmd_fields, "golden": cmd_golden, "regen": cmd_regen}
     cmds.update(vs_plugin_checks.COMMANDS)
-    ts = Tshark(args.plugin)
+    ts = Tshark(args.plugin, args.preload or None)
     try:
         return cmds[args.cmd](ts, args)
     finally:

@@ -92,7 +92,7 @@ int vs_ws_handback(const vs_ws_takeover *h, tvbuff_t *tvb, packet_info *pinfo, p
 
 /* ---- statistics tap (vs_ws_stats.c) ---- */
 
-typedef enum vs_ws_tap_kind { VS_TAP_MESSAGE, VS_TAP_OVERHEAD } vs_ws_tap_kind;
+typedef enum vs_ws_tap_kind { VS_TAP_MESSAGE, VS_TAP_OVERHEAD, VS_TAP_NHRP_REG } vs_ws_tap_kind;
 
 typedef struct vs_ws_tap_rec {
     vs_ws_tap_kind kind;
@@ -101,12 +101,15 @@ typedef struct vs_ws_tap_rec {
     const char *tunnel;   /* encapsulation mode for overhead records */
     guint32 overhead;     /* encapsulation bytes */
     guint32 frame_len;
+    const char *client;   /* NHRP: "tunnel address (NBMA address)" */
+    const char *outcome;  /* NHRP: request, reply code, error indication code */
 } vs_ws_tap_rec;
 
 extern int vs_ws_tap;
 void vs_ws_register_tap(void);
 void vs_ws_register_stats(void);
 void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *message);
+void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome);
 
 /* ---- protocols (one file each) ---- */
 void vs_ws_register_ike(void);

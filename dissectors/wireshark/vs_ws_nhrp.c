@@ -6,6 +6,9 @@
 #include "vs_ws.h"
 
 #include <epan/prefs.h>
+#include <epan/tap.h>
+#include <epan/to_str.h>
+#include <wsutil/inet_addr.h>
 
 #if __has_include("vpnscope/nhrp.h")
 #include "vpnscope/nhrp.h"
@@ -18,7 +21,63 @@ static vs_ws_takeover to_ip = {"ip.proto", 54, NULL, FALSE};
 static dissector_handle_t h_nhrp;
 static gboolean nhrp_handback;
 static gint nhrp_auth = VS_NHRP_AUTH_AUTO;
-static vs_field_id f_op_type = VS_F__COUNT;
+static vs_field_id f_op_type = VS_F__COUNT, f_cie_code = VS_F__COUNT, f_err_code = VS_F__COUNT;
+
+/* An address the core located, as text (IPv4/IPv6, else hex). */
+static const char *addr_str(packet_info *pinfo, const guint8 *buf, const vs_nhrp_addr *a)
+{
+    if (!a->span.len)
+        return "-";
+    const guint8 *p = buf + a->span.off;
+    if (a->family == VS_NHRP_AF_IPV4 && a->span.len == 4)
+        return wmem_strdup_printf(pinfo->pool, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+    if (a->family == VS_NHRP_AF_IPV6 && a->span.len == 16) {
+        char s[64];
+        return wmem_strdup(pinfo->pool, ws_inet_ntop6(p, s, sizeof s));
+    }
+    return bytes_to_str(pinfo->pool, p, a->span.len);
+}
+
+static const char *name_or(vs_field_id f, uint32_t v, packet_info *pinfo)
+{
+    const char *n = f < VS_F__COUNT ? vs_val_name(vs_fields[f].vals, v) : NULL;
+    return n ? n : wmem_strdup_printf(pinfo->pool, "%u", v);
+}
+
+/* Registration table rows (vs_ws_stats.c), keyed by the client's tunnel
+ * address: its requests (with the NBMA address it claimed), the replies'
+ * CIE codes, and error indications sent back to it. */
+static void tap_registration(packet_info *pinfo, const guint8 *buf, const vs_nhrp_msg *m)
+{
+    if (!m->has_mand)
+        return;
+    const vs_nhrp_addr *proto = &m->src_proto;
+    const char *outcome;
+    switch (m->type) {
+    case 3:
+        outcome = wmem_strdup_printf(pinfo->pool, "Registration Request from NBMA %s",
+                                     addr_str(pinfo, buf, &m->src_nbma));
+        break;
+    case 4: {
+        const vs_nhrp_cie *cie = NULL;
+        for (size_t i = 0; i < m->n_cies && !cie; i++)
+            if (m->cies[i].ext == VS_NHRP_IN_MAND)
+                cie = &m->cies[i];
+        outcome = wmem_strdup_printf(pinfo->pool, "Registration Reply: %s",
+                                     cie ? name_or(f_cie_code, cie->code, pinfo) : "no CIE");
+        break;
+    }
+    case 7:
+        proto = &m->dst_proto; /* the error goes back to the packet's source */
+        outcome = wmem_strdup_printf(pinfo->pool, "Error Indication: %s",
+                                     name_or(f_err_code, m->error_code, pinfo));
+        break;
+    default:
+        return;
+    }
+    const char *client = addr_str(pinfo, buf, proto);
+    vs_ws_tap_nhrp_reg(pinfo, client, outcome);
+}
 
 static const enum_val_t auth_modes[] = {
     {"auto", "Decide by the extension's layout", VS_NHRP_AUTH_AUTO},
@@ -41,6 +100,8 @@ static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         g_snprintf(suffix, sizeof suffix, ", ID=%u", m->request_id);
     vs_ws_columns(pinfo, vs_fields[VS_F_NHRP].desc, t, f_op_type, suffix);
     vs_ws_tap_message(pinfo, "NHRP", vs_ws_first_name(t, f_op_type));
+    if (have_tap_listener(vs_ws_tap))
+        tap_registration(pinfo, t->buf, m);
     return (int)vs_ws_consumed(t, tvb);
 }
 
@@ -67,6 +128,8 @@ void vs_ws_register_nhrp(void)
 {
 #ifdef VS_HAVE_NHRP
     f_op_type = vs_field_by_name("vpnscope.nhrp.op_type");
+    f_cie_code = vs_field_by_name("vpnscope.nhrp.cie.code");
+    f_err_code = vs_field_by_name("vpnscope.nhrp.err.code");
     h_nhrp = register_dissector("vpnscope.nhrp", dissect_nhrp, vs_ws_proto(VS_F_NHRP));
     prefs_register_bool_preference(vs_ws_prefs(), "nhrp_handback",
                                    "Hand NHRP back to the built-in dissector",

@@ -26,6 +26,17 @@ void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *mes
     tap_queue_packet(vs_ws_tap, pinfo, r);
 }
 
+void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome)
+{
+    if (!have_tap_listener(vs_ws_tap))
+        return;
+    vs_ws_tap_rec *r = wmem_new0(pinfo->pool, vs_ws_tap_rec);
+    r->kind = VS_TAP_NHRP_REG;
+    r->client = client;
+    r->outcome = outcome;
+    tap_queue_packet(vs_ws_tap, pinfo, r);
+}
+
 static const char st_msgs[] = "vpnscope messages";
 static const char st_ovh[] = "vpnscope overhead per tunnel type";
 static int st_msgs_node = -1, st_ovh_node = -1;
@@ -64,8 +75,33 @@ static tap_packet_status ovh_packet(stats_tree *st, packet_info *pinfo _U_, epan
     return TAP_PACKET_REDRAW;
 }
 
+/* The per-capture NHRP registration table: one node per client (tunnel
+ * address and NBMA address as it registered), with its requests, the
+ * replies' CIE codes and error indications sent back to it. */
+static const char st_reg[] = "vpnscope NHRP registrations";
+static int st_reg_node = -1;
+
+static void reg_init(stats_tree *st)
+{
+    st_reg_node = stats_tree_create_node(st, st_reg, 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status reg_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
+                                    const void *p, tap_flags_t flags _U_)
+{
+    const vs_ws_tap_rec *r = p;
+    if (r->kind != VS_TAP_NHRP_REG)
+        return TAP_PACKET_DONT_REDRAW;
+    tick_stat_node(st, st_reg, 0, FALSE);
+    int client = tick_stat_node(st, r->client, st_reg_node, TRUE);
+    tick_stat_node(st, r->outcome, client, FALSE);
+    return TAP_PACKET_REDRAW;
+}
+
 static void register_trees(void)
 {
+    stats_tree_register_plugin("vpnscope", "vpnscope.nhrp.registrations",
+                               "vpnscope/NHRP registrations", 0, reg_packet, reg_init, NULL);
     stats_tree_register_plugin("vpnscope", "vpnscope.messages", "vpnscope/Messages (IKE, GDOI, NHRP)",
                                0, msgs_packet, msgs_init, NULL);
     stats_tree_register_plugin("vpnscope", "vpnscope.overhead", "vpnscope/Overhead per tunnel type",

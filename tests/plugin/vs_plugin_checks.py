@@ -372,6 +372,24 @@ def stats_counts(out):
     return counts
 
 
+def stats_paths(out):
+    """"parent/child" -> count from a -z ...,tree table (indentation = depth)."""
+    paths, stack = {}, []
+    for line in out.splitlines():
+        parts = line.rstrip().split()
+        if not parts or line.startswith(("=", "-", "Topic")) or ":" == line.rstrip()[-1:]:
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        for i in range(1, len(parts)):
+            if parts[i].isdigit():
+                name = " ".join(parts[:i])
+                del stack[depth:]
+                stack.append(name)
+                paths["/".join(stack)] = int(parts[i])
+                break
+    return paths
+
+
 def cmd_stats(ts, args):
     ran = 0
     fails = 0
@@ -394,6 +412,26 @@ def cmd_stats(ts, args):
         c = stats_counts(out)
         ok = c.get("NHRP") == 4 and c.get("Registration Request") == 2 and c.get("Registration Reply") == 2
         print("%s message tree on %s: %s" % ("ok:" if ok else "FAIL:", os.path.basename(cap), c))
+        if not ok:
+            print(out)
+        fails += 0 if ok else 1
+    cap = first_capture(args, ["dmvpn-cisco-forms.pcap"])
+    if cap and "vpnscope.nhrp.op_type" in have:
+        ran += 1
+        out = ts.run(["-q", "-z", "vpnscope.nhrp.registrations,tree"], capture=cap)
+        # samples/dmvpn-cisco-forms/expected.md: spoke1 and spoke2 register
+        # (spoke2 with its pre-NAT address), spoke4's wrong password gets an
+        # Error Indication 11.
+        c = stats_paths(out)
+        r = "vpnscope NHRP registrations/"
+        ok = (c.get(r + "10.0.0.21/Registration Request from NBMA 198.51.100.21") == 1 and
+              c.get(r + "10.0.0.21/Registration Reply: Success") == 1 and
+              c.get(r + "10.0.0.22/Registration Request from NBMA 172.16.2.2") == 1 and
+              c.get(r + "10.0.0.22/Registration Reply: Success") == 1 and
+              c.get(r + "10.0.0.24/Registration Request from NBMA 198.51.100.24") == 1 and
+              c.get(r + "10.0.0.24/Error Indication: Authentication Failure") == 1 and
+              c.get("vpnscope NHRP registrations") == 6 and len(c) == 10)
+        print("%s registration table on %s: %s" % ("ok:" if ok else "FAIL:", os.path.basename(cap), c))
         if not ok:
             print(out)
         fails += 0 if ok else 1

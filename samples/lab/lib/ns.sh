@@ -6,6 +6,9 @@ LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SAMPLES_ROOT=$(cd "$LAB_ROOT/.." && pwd)
 LAB_RUN_BASE=${VS_LAB_RUN:-/tmp/vpnscope-lab}
 SYS_PY=/usr/bin/python3   # Debian's python (scapy, cryptography); not a pyenv shim
+# ESP: on the host userspace ESP (kernel-libipsec: the host kernel has no ESP); in the QEMU guest
+# the kernel's own (set LAB_ESP_PLUGIN= empty).
+LAB_ESP_PLUGIN=${LAB_ESP_PLUGIN-kernel-libipsec}
 
 lab_log() { printf '[lab %s] %s\n' "${SCEN:-?}" "$*" >&2; }
 lab_die() { lab_log "ERROR: $*"; exit 1; }
@@ -23,7 +26,34 @@ lab_begin() {
 }
 
 lab_ns() { echo "vsl-$SCEN-$1"; }          # namespace name of router $1
-in_ns() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
+declare -A LAB_HOLDER=()
+# in_ns ROUTER CMD...: run in the router's network namespace (and in its private mount namespace,
+# with its own /run, when lab_private_run made one).
+in_ns() {
+  local n=$1; shift
+  if [[ -n ${LAB_HOLDER[$n]:-} ]]; then
+    nsenter -t "${LAB_HOLDER[$n]}" -m -n "$@"
+  else
+    ip netns exec "$(lab_ns "$n")" "$@"
+  fi
+}
+# lab_private_run ROUTER: from now on the router's daemons (charon, FRR) and commands share a
+# mount namespace where /run is the router's own (needed when FRR nhrpd must find charon's
+# vici socket at its fixed path /var/run/charon.vici).
+lab_private_run() {
+  local r=$1 d=$RUN/$1
+  mkdir -p "$d/run"
+  ip netns exec "$(lab_ns "$r")" unshare -m --propagation private \
+    sh -c "mount --bind '$d/run' /run && exec sleep 100000" &
+  LAB_PIDS+=($!)
+  LAB_HOLDER[$r]=$!
+  local i
+  for i in $(seq 50); do
+    [[ $(readlink "/proc/$!/ns/mnt") != "$(readlink /proc/self/ns/mnt)" ]] && grep -q " /run " "/proc/$!/mountinfo" && return 0
+    sleep 0.1
+  done
+  lab_die "private /run for $r not ready"
+}
 
 lab_cleanup_quiet() {
   local ns
@@ -105,9 +135,9 @@ lab_charon() {
   mkdir -p "$d/run" "$d/swanctl"
   cat >"$d/strongswan.conf" <<CONF
 charon {
-  load = random nonce aes gcrypt sha1 sha2 md5 hmac gmp curve25519 pem pkcs1 x509 pubkey revocation constraints kdf kernel-libipsec kernel-netlink socket-default vici updown
+  load = random nonce aes gcrypt sha1 sha2 md5 hmac gmp curve25519 pem pkcs1 x509 pubkey revocation constraints kdf $LAB_ESP_PLUGIN kernel-netlink socket-default vici updown
   install_virtual_ip = no
-  retransmit_timeout = 2.0
+  retransmit_timeout = ${LAB_RETRANSMIT_TIMEOUT:-2.0}
   retransmit_base = 1.5
   retransmit_tries = 3
   retransmit_jitter = 0
@@ -132,8 +162,12 @@ charon {
   }
 }
 CONF
-  in_ns "$r" unshare -m sh -c "mount --bind '$d/run' /run && exec env STRONGSWAN_CONF='$d/strongswan.conf' /usr/lib/ipsec/charon" \
-    >"$d/charon.stdout" 2>&1 &
+  if [[ -n ${LAB_HOLDER[$r]:-} ]]; then
+    in_ns "$r" env STRONGSWAN_CONF="$d/strongswan.conf" /usr/lib/ipsec/charon >"$d/charon.stdout" 2>&1 &
+  else
+    in_ns "$r" unshare -m sh -c "mount --bind '$d/run' /run && exec env STRONGSWAN_CONF='$d/strongswan.conf' /usr/lib/ipsec/charon" \
+      >"$d/charon.stdout" 2>&1 &
+  fi
   LAB_PIDS+=($!)
   local i
   for i in $(seq 100); do [[ -S $d/run/charon.vici ]] && return 0; sleep 0.1; done
@@ -163,4 +197,76 @@ lab_finish() {
     "$SYS_PY" "$LAB_ROOT/lib/charon_keys.py" --out "$OUT" "$@" "${logs[@]}"
   fi
   lab_log "wrote $OUT"
+}
+
+# lab_internet: namespace "inet" with bridge br0 playing the internet; lab_attach NS IF ADDR/LEN
+# plugs a router into it.  Capture on inet/br0 sees every packet between routers.
+lab_internet() {
+  lab_router inet
+  in_ns inet ip link add br0 type bridge
+  in_ns inet ip link set br0 up
+}
+lab_attach() {
+  local r=$1 ifc=$2 addr=$3 p="p-$1"
+  local ta="lx$RANDOM"
+  ip link add "$ta" type veth peer name "$p"
+  ip link set "$ta" netns "$(lab_ns "$r")"
+  ip link set "$p" netns "$(lab_ns inet)"
+  in_ns "$r" ip link set "$ta" name "$ifc"
+  in_ns "$r" ip link set "$ifc" address "$(lab_mac "$addr")"
+  in_ns "$r" ip addr add "$addr" dev "$ifc"
+  in_ns "$r" ip link set "$ifc" up
+  in_ns inet ip link set "$p" master br0
+  in_ns inet ip link set "$p" up
+}
+# lab_lan NS IF ADDR/LEN: a dummy interface standing for the LAN behind a router (guest only).
+lab_lan() {
+  in_ns "$1" ip link add "$2" type dummy
+  in_ns "$1" ip addr add "$3" dev "$2"
+  in_ns "$1" ip link set "$2" up
+}
+
+# FRR: one set of daemons per namespace with its own pathspace (-N).
+# lab_frr NS "daemons" < frr.conf : starts the daemons, loads the integrated config with vtysh -b.
+lab_frr() {
+  local r=$1 daemons=$2 ns
+  ns=$(lab_ns "$r")
+  in_ns "$r" mkdir -p "/run/frr/$ns"
+  in_ns "$r" chown frr:frr "/run/frr/$ns"
+  mkdir -p "/etc/frr/$ns" /var/log/frr
+  cat >"/etc/frr/$ns/frr.conf"
+  printf 'service integrated-vtysh-config\n' >"/etc/frr/$ns/vtysh.conf"
+  chown -R frr:frr "/etc/frr/$ns" /var/log/frr
+  local d
+  for d in zebra $daemons; do
+    in_ns "$r" "/usr/lib/frr/$d" -N "$ns" -d -A 127.0.0.1 >"$RUN/frr-$r-$d.log" 2>&1 ||
+      { cat "$RUN/frr-$r-$d.log" >&2; lab_die "$d did not start in $r"; }
+    [[ $d == zebra ]] && sleep 0.5
+  done
+  in_ns "$r" vtysh -N "$ns" -b >"$RUN/frr-$r-boot.log" 2>&1 ||
+    { cat "$RUN/frr-$r-boot.log" >&2; lab_die "vtysh -b failed in $r"; }
+}
+lab_vtysh() { local r=$1; shift; in_ns "$r" vtysh -N "$(lab_ns "$r")" "$@"; }
+
+# lab_wait SECONDS CMD...: poll until CMD succeeds.
+lab_wait() {
+  local t=$1; shift
+  local end=$((SECONDS + t))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < end)) || return 1
+    sleep 0.5
+  done
+}
+
+# lab_xfrm_dump: the kernel's SAs and policies of every router namespace -> $OUT/xfrm-state.txt
+lab_xfrm_dump() {
+  local r
+  { echo "# ip xfrm state / policy in each router namespace at the end of the capture (ip -s xfrm)"
+    for r in "${LAB_NS[@]}"; do
+      [[ $r == inet ]] && continue
+      local st; st=$(in_ns "$r" ip xfrm state 2>/dev/null)
+      [[ -z $st ]] && continue
+      echo "## $r: ip xfrm state"; echo "$st"
+      echo "## $r: ip xfrm policy"; in_ns "$r" ip xfrm policy
+    done; } >"$OUT/xfrm-state.txt"
 }

@@ -41,8 +41,8 @@ site_swanctl() {
       $conn {
         local_ts = $lts
         remote_ts = $rts
-        $child
         mode = tunnel
+        $child
         rekey_time = 0
       }
     }

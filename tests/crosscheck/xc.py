@@ -339,3 +339,52 @@ def kd_length_fixup(first, body):
                     q += kl + 4
         t, p = nxt, p + ln
     return bytes(out), fixed, form
+
+
+# ---------------------------------------------------------------- expected.md and NHRP helpers
+
+def listing(expected_md):
+    """The generated message listing of expected.md: [(frame, src, dst, summary, note)]."""
+    out, on = [], False
+    for line in open(need(expected_md)):
+        line = line.rstrip("\n")
+        if line.startswith("```listing"):
+            on = True
+            continue
+        if on and line.startswith("```"):
+            break
+        if on and line and not line.startswith("#"):
+            f = [x.strip() for x in line.split(" | ")]
+            out.append((int(f[0]), f[1], f[2], f[3], f[4]))
+    return out
+
+
+def outer(d):
+    """A copy of a dump without the quoted packet of an Error Indication (its items describe the
+    packet in error, not this one)."""
+    its, out, skip = d["items"], [], None
+    for it in its:
+        if skip is not None:
+            if it[4] > skip:
+                continue
+            skip = None
+        out.append(it)
+        if it[0] == "vpnscope.nhrp.err.packet":
+            skip = it[4]
+    return dict(d, items=out)
+
+
+def nhrp_cies(d):
+    """[(owner ext type or None for the mandatory part, {field: value})] in document order."""
+    out, ext = [], None
+    for i, it in enumerate(d["items"]):
+        if it[0] == "vpnscope.nhrp.ext":
+            ext = it[1]
+        elif it[0] == "vpnscope.nhrp.mand":
+            ext = None
+        elif it[0] == "vpnscope.nhrp.cie":
+            f = {}
+            for s in subtree(d, i):
+                f.setdefault(s[0], s[1])
+            out.append((ext, f))
+    return out

@@ -123,10 +123,13 @@ def run(variant, keys):
             pushes.append((n, h, pt))
             continue
         h, pt = dec.feed(msg)
-        if pt is None:
-            continue
         gm = gms[h["icky"]]
         what = "%s frame %d %s" % (variant, n, gm["gm"])
+        eq(xc.values(dumped[n], "vpnscope.ike.icookie"), [gm["icookie"]], what + " initiator cookie")
+        eq(xc.values(dumped[n], "vpnscope.ike.flags.encryption"), [h["flags"] & 1], what + " E flag")
+        if pt is None:
+            phase1_clear(dumped[n], gm, keys, what)
+            continue
         if h["msgid"] == 0:
             d = xc.dump_payloads("gdoi", pt, h["np"], h["exch"])
             xc.check_clean(d, what + " phase 1")
@@ -188,6 +191,40 @@ def run(variant, keys):
         eq(nh, 4, what + " next header IPv4 (tunnel mode)")
         check(e["plaintext_contains"].encode() in inner, what + " plaintext")
         eq(".".join(map(str, inner[12:16])), e["src"], what + " inner source preserved")
+
+
+MODP = {2: int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+               "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+               "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16),
+        14: int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+                "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+                "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+                "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+                "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+                "15728E5A8AACAA68FFFFFFFFFFFFFFFF", 16)}  # RFC 2409 6.2, RFC 3526 3
+
+
+def phase1_clear(d, gm, keys, what):
+    """MM1-MM4 in the clear: the phase-1 offer with DOI 2 (RFC 6407 2.1) and the KE payloads, which
+    must be g^x for the private values keys.json lists (RFC 2409 5)."""
+    sa = xc.values(d, "vpnscope.ike.sa.doi")
+    ke = xc.values(d, "vpnscope.ike.ke.data")
+    if sa:
+        eq(sa, [2], what + " phase-1 SA DOI 2 (GDOI)")
+        eq(xc.values(d, "vpnscope.ike.proposal.protocol_id"), [1], what + " PROTO_ISAKMP")
+        aes = keys["variant"] == "aes"
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.encryption"), [7 if aes else 5], what + " phase-1 cipher")
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.key_length"), [256] if aes else [], what + " phase-1 AES key length")
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.hash"), [2], what + " phase-1 SHA")
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.auth_method"), [1], what + " phase-1 pre-shared key")
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.group"), [gm["dh_group"]], what + " phase-1 DH group")
+        eq(xc.values(d, "vpnscope.ike.attr.oakley.life_duration"), [86400], what + " phase-1 lifetime")
+    else:
+        p, glen = MODP[gm["dh_group"]], 128 if gm["dh_group"] == 2 else 256
+        xs = [gm["xi"], gm["xr"]]
+        want = [pow(2, int(x, 16), p).to_bytes(glen, "big").hex() for x in xs]
+        check(len(ke) == 1 and ke[0] in want, what + " KE = g^xi or g^xr of keys.json")
+        eq(len(xc.values(d, "vpnscope.ike.nonce.data")), 1, what + " nonce present")
 
 
 def kek_dst(keys):

@@ -73,7 +73,7 @@ def main():
     eq(quoted[0][3], xc.values(nhrp[5], "vpnscope.nhrp.pkt_size")[0], "whole request quoted")
     eq(xc.vals_in(quoted[1], "vpnscope.nhrp.request_id"), [64], "quoted request ID 64")
     auth_ext = [it for it in xc.items(nhrp[5], "vpnscope.nhrp.ext") if it[1] == 7][0]
-    eq(auth_ext[2], 64, "auth extension of spoke4's request at offset 64")
+    eq(auth_ext[2] - nhrp[5]["app_off"], 64, "auth extension of spoke4's request at offset 64")
     # Traffic Indication: code 0 (redirect), destination = source of the redirected packet, 28 octets
     eq(v(9, "vpnscope.nhrp.ti.code"), [0], "Traffic Indication code 0 (redirect)")
     eq(v(9, "vpnscope.nhrp.ti.unused") + v(9, "vpnscope.nhrp.ti.unused2"), [0, 0], "Traffic Indication unused fields")

@@ -17,11 +17,11 @@
  *        "problems":[[name,detail,off,len],...]}
  * Values: integers as numbers; bytes, addresses and strings as hex strings
  * (IPv4 as dotted quad), so the tests compare them with ground truth hex.
- * The frame's layer items are left out (the frame stack has its own tests);
- * offsets of app items are relative to the application payload for frames
- * (the core's spans are relative to the buffer the cursor was made on: the
- * payload is decoded from its own buffer here) and to the hex body for
- * --payloads.
+ * Items are [name, value, offset, length, depth]. For frames the tree holds
+ * the frame stack's layers and then the application payload's items; offsets
+ * are in the frame ("app_off" is where the application payload starts;
+ * "status" is the application decoder's, "frame_status" the frame stack's).
+ * For --payloads offsets are in the hex body.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -115,19 +115,24 @@ static void print_tree(const vs_tree *t, size_t buflen)
     printf("],\"overflow\":%s", t->overflow ? "true" : "false");
 }
 
-/* Decode one application payload from its own buffer. */
-static void dump_app(unsigned frame, vs_app_kind app, const uint8_t *p, size_t len,
-                     size_t wirelen)
+/* One frame: the frame stack's items (link, IP, UDP/GRE, ESP layers) and
+ * then the application payload's decoder, in one tree whose spans are
+ * offsets in the frame. The frame stack decodes ESP itself; IKE (v1 or v2 by
+ * the version octet), GDOI and NHRP are dispatched here. */
+static void dump_frame(unsigned frame, int linktype, const uint8_t *d, size_t caplen,
+                       size_t wirelen)
 {
     vs_tree t;
-    vs_tree_init(&t, p, g_items, MAX_ITEMS, g_problems, MAX_PROBLEMS);
-    vs_cursor c;
-    vs_cur_init(&c, p, len, wirelen);
-    vs_status st = VS_OK;
-    const char *name = vs_app_kind_name(app);
-    switch (app) {
+    vs_tree_init(&t, d, g_items, MAX_ITEMS, g_problems, MAX_PROBLEMS);
+    vs_status fs = vs_frame_decode(linktype, d, caplen, wirelen, &t, &g_frame);
+    vs_status st = fs;
+    const char *name = vs_app_kind_name(g_frame.app);
+    vs_cursor c = g_frame.app_cur;
+    const uint8_t *p = d + g_frame.app_span.off;
+    size_t avail = vs_cur_avail(&c);
+    switch (g_frame.app) {
     case VS_APP_IKE:
-        if (len >= 18 && (p[17] >> 4) == 2) {
+        if (avail >= 18 && (p[17] >> 4) == 2) {
             name = "ikev2";
             st = vs_ikev2_decode(&c, &t, &g_ikev2);
         } else {
@@ -143,41 +148,17 @@ static void dump_app(unsigned frame, vs_app_kind app, const uint8_t *p, size_t l
         name = "nhrp";
         st = vs_nhrp_decode(&c, NULL, &t, &g_nhrp);
         break;
-    case VS_APP_ESP: {
-        vs_esp_msg e;
-        name = "esp";
-        st = vs_esp_decode(&c, &t, &e);
-        break;
-    }
-    default:
+    default: /* ESP: decoded by the frame stack; others: nothing more to decode */
         break;
     }
     printf("{\"frame\":%u,\"app\":", frame);
     json_str(name);
-    printf(",\"status\":\"%s\"", vs_status_name(st));
-    print_tree(&t, len);
+    printf(",\"status\":\"%s\",\"frame_status\":\"%s\",\"reason\":", vs_status_name(st),
+           vs_status_name(fs));
+    json_str(vs_frame_reason_name(g_frame.reason));
+    printf(",\"app_off\":%u", g_frame.app_span.off);
+    print_tree(&t, caplen);
     printf("}\n");
-}
-
-static void dump_frame(unsigned frame, int linktype, const uint8_t *d, size_t caplen,
-                       size_t wirelen)
-{
-    vs_status fs = vs_frame_decode(linktype, d, caplen, wirelen, NULL, &g_frame);
-    if (g_frame.app == VS_APP_NONE || g_frame.app == VS_APP_OTHER ||
-        g_frame.app == VS_APP_FRAGMENT || g_frame.app == VS_APP_INNER_IP ||
-        g_frame.app == VS_APP_NATT_KEEPALIVE) {
-        printf("{\"frame\":%u,\"app\":", frame);
-        json_str(vs_app_kind_name(g_frame.app));
-        printf(",\"status\":\"%s\",\"reason\":", vs_status_name(fs));
-        json_str(vs_frame_reason_name(g_frame.reason));
-        printf(",\"items\":[],\"problems\":[]}\n");
-        return;
-    }
-    /* The payload as the frame stack bounded it (its logical span, cut to
-     * what was captured). */
-    size_t off = g_frame.app_span.off, len = g_frame.app_span.len;
-    size_t cap = off <= caplen ? caplen - off : 0;
-    dump_app(frame, g_frame.app, d + off, len < cap ? len : cap, len);
 }
 
 static uint32_t rd32(const uint8_t *p, int be)

@@ -20,6 +20,7 @@ def addrs(cies, owner):
 def main():
     pcap = os.path.join(D, "dmvpn-cisco-forms.pcap")
     dumped = xc.dump_pcap(pcap)
+    frames = xc.read_pcap(pcap)
     lst = xc.listing(os.path.join(D, "expected.md"))
     eq(len(dumped), len(lst), "frame count = expected.md listing")
     nhrp, raw = {}, {}
@@ -33,6 +34,7 @@ def main():
         eq(xc.values(d, "vpnscope.nhrp.op_type")[:1], [op], "frame %d op type (%s)" % (n, note))
         eq(xc.values(d, "vpnscope.nhrp.checksum.status")[:1], [1], "frame %d checksum good" % n)
         raw[n] = d
+        xc.nhrp_compare(d, xc.nhrp_bytes(frames[n - 1][2], frames[n - 1][1]), "frame %d" % n)
         nhrp[n] = xc.outer(d)
     eq(sorted(nhrp), [1, 2, 3, 4, 5, 6, 9, 10, 11, 14, 19, 20], "NHRP frames")
     v = lambda n, f: xc.values(nhrp[n], f)

@@ -13,6 +13,7 @@ HUB_NBMA, HUB_TUN = "203.0.113.1", "10.0.0.1"
 def main():
     pcap = os.path.join(D, "dmvpn-phase2.pcap")
     dumped = xc.dump_pcap(pcap)
+    frames = xc.read_pcap(pcap)
     lst = xc.listing(os.path.join(D, "expected.md"))
     eq(len(dumped), len(lst), "frame count = expected.md listing")
     nhrp = {}
@@ -25,6 +26,7 @@ def main():
             eq(xc.values(d, "vpnscope.nhrp.op_type"), [op], "frame %d op type (%s)" % (n, note))
             eq(xc.values(d, "vpnscope.nhrp.checksum.status"), [1], "frame %d checksum good" % n)
             nhrp[n] = d
+            xc.nhrp_compare(d, xc.nhrp_bytes(frames[n - 1][2], frames[n - 1][1]), "frame %d" % n)
         else:
             check_other = d["app"] in ("other", "none")
             xc.check(check_other, "frame %d not NHRP (%s): %s" % (n, note, d["app"]))

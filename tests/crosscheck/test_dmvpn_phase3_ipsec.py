@@ -89,6 +89,7 @@ def main():
             op = int(summary.split("op=")[1].split()[0])
             eq(xc.values(dn, "vpnscope.nhrp.op_type"), [op], what + " NHRP op type")
             eq(xc.values(dn, "vpnscope.nhrp.checksum.status"), [1], what + " NHRP checksum good")
+            xc.nhrp_compare(dn, gp, what)
             inner_ops.append((n, op, dn))
         else:
             eq(proto, 0x0800, what + " GRE carries IPv4")

@@ -388,3 +388,110 @@ def nhrp_cies(d):
                 f.setdefault(s[0], s[1])
             out.append((ext, f))
     return out
+
+
+def _ip4(b):
+    return ".".join(map(str, b)) if len(b) == 4 else (b.hex() if b else None)
+
+
+def nhrp_parse(pkt):
+    """An RFC 2332 parse of one NHRP packet written for these tests (5.2.0.1 fixed header, 5.2.0.2
+    mandatory part, 5.2.0.2 CIEs, 5.3 extensions; Error Indication 5.2.7; Cisco Traffic Indication
+    as unused(2) code(2) unused(2)). Returns a dict of what the core must also find."""
+    afn, pro, snap, hop, pktsz, ck, extoff, ver, op, shtl, sstl = struct.unpack("!HH5sBHHHBBBB", pkt[:20])
+    r = {"afn": afn, "pro_type": pro, "hop": hop, "pktsz": pktsz, "extoff": extoff, "op": op,
+         "version": ver}
+    s = sum(struct.unpack("!%dH" % (pktsz // 2), pkt[:pktsz - pktsz % 2]))
+    if pktsz % 2:
+        s += pkt[pktsz - 1] << 8
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    r["checksum_ok"] = s == 0xFFFF
+    p = 20
+    spl, dpl = pkt[p], pkt[p + 1]
+    if op == 7:
+        _, r["err_code"], r["err_offset"] = struct.unpack("!HHH", pkt[p + 2:p + 8])
+    elif op == 8:
+        _, r["ti_code"], _ = struct.unpack("!HHH", pkt[p + 2:p + 8])
+    else:
+        r["flags"], r["reqid"] = struct.unpack("!HI", pkt[p + 2:p + 8])
+    p += 8
+    nl, sl = shtl & 0x3F, sstl & 0x3F
+    r["src_nbma"] = _ip4(pkt[p:p + nl])
+    p += nl + sl
+    r["src_proto"] = _ip4(pkt[p:p + spl])
+    p += spl
+    r["dst_proto"] = _ip4(pkt[p:p + dpl])
+    p += dpl
+    mand_end = extoff if extoff else pktsz
+
+    def cies(q, end):
+        out = []
+        while q + 12 <= end:
+            code, plen, _, mtu, hold, atl, satl, cpl, pref = struct.unpack("!BBHHHBBBB", pkt[q:q + 12])
+            q += 12
+            a, sa = atl & 0x3F, satl & 0x3F
+            nbma = _ip4(pkt[q:q + a])
+            q += a + sa
+            proto = _ip4(pkt[q:q + cpl])
+            q += cpl
+            out.append((code, plen, mtu, hold, nbma, proto, pref))
+        return out
+    r["cies"] = cies(p, mand_end) if op not in (7, 8) else []
+    r["exts"], r["ext_cies"] = [], {}
+    q = extoff
+    while extoff and q + 4 <= pktsz:
+        t, ln = struct.unpack("!HH", pkt[q:q + 4])
+        r["exts"].append((t & 0x3FFF, (t >> 15) & 1, ln))
+        if t & 0x3FFF in (3, 4, 5, 9):
+            r["ext_cies"].setdefault(t & 0x3FFF, []).extend(cies(q + 4, q + 4 + ln))
+        q += 4 + ln
+        if t & 0x3FFF == 0:
+            break
+    return r
+
+
+def nhrp_compare(d, pkt, what):
+    """Every field of nhrp_parse(pkt) against the core's dump d (one NHRP packet)."""
+    want = nhrp_parse(pkt)
+    o = outer(d)
+    v = lambda f: values(o, f)
+    eq(v("vpnscope.nhrp.op_type"), [want["op"]], what + " [rfc parse] op type")
+    eq(v("vpnscope.nhrp.afn") + v("vpnscope.nhrp.pro_type"), [want["afn"], want["pro_type"]], what + " [rfc parse] afn/pro type")
+    eq(v("vpnscope.nhrp.hop_count"), [want["hop"]], what + " [rfc parse] hop count")
+    eq(v("vpnscope.nhrp.pkt_size"), [want["pktsz"]], what + " [rfc parse] packet size")
+    eq(v("vpnscope.nhrp.ext_offset"), [want["extoff"]], what + " [rfc parse] extension offset")
+    eq(v("vpnscope.nhrp.checksum.status"), [1 if want["checksum_ok"] else 0], what + " [rfc parse] checksum status")
+    if "reqid" in want:
+        eq(v("vpnscope.nhrp.request_id"), [want["reqid"]], what + " [rfc parse] request ID")
+        eq(v("vpnscope.nhrp.flags"), [want["flags"]], what + " [rfc parse] flags")
+    if "err_code" in want:
+        eq(v("vpnscope.nhrp.err.code") + v("vpnscope.nhrp.err.offset"), [want["err_code"], want["err_offset"]],
+           what + " [rfc parse] error code/offset")
+    if "ti_code" in want:
+        eq(v("vpnscope.nhrp.ti.code"), [want["ti_code"]], what + " [rfc parse] traffic code")
+    eq(v("vpnscope.nhrp.src_nbma.addr"), [want["src_nbma"]] if want["src_nbma"] else [], what + " [rfc parse] source NBMA")
+    eq(v("vpnscope.nhrp.src_proto.addr"), [want["src_proto"]] if want["src_proto"] else [], what + " [rfc parse] source protocol")
+    eq(v("vpnscope.nhrp.dst_proto.addr"), [want["dst_proto"]] if want["dst_proto"] else [], what + " [rfc parse] destination protocol")
+    got = nhrp_cies(o)
+    as_tuple = lambda c: (c["vpnscope.nhrp.cie.code"], c["vpnscope.nhrp.cie.prefix_len"], c["vpnscope.nhrp.cie.mtu"],
+                          c["vpnscope.nhrp.cie.holding_time"], c.get("vpnscope.nhrp.cie.nbma.addr"),
+                          c.get("vpnscope.nhrp.cie.proto.addr"), c["vpnscope.nhrp.cie.preference"])
+    eq([as_tuple(c) for ow, c in got if ow is None], want["cies"], what + " [rfc parse] mandatory CIEs")
+    exts = subtrees(o, "vpnscope.nhrp.ext")
+    eq([(e[1], vals_in(sub, "vpnscope.nhrp.ext.compulsory")[0], vals_in(sub, "vpnscope.nhrp.ext.len")[0]) for e, sub in exts],
+       want["exts"], what + " [rfc parse] extensions (type, compulsory, length)")
+    for t, cl in want["ext_cies"].items():
+        eq([as_tuple(c) for ow, c in got if ow == t], cl, what + " [rfc parse] CIEs of extension %d" % t)
+
+
+def nhrp_bytes(frame, linktype):
+    """The NHRP packet of a GRE (protocol 0x2001) frame, decapsulated here, or None."""
+    ip = ipv4_of(frame, linktype)
+    if ip is None:
+        return None
+    p = ip_parts(ip)
+    if p["proto"] != 47:
+        return None
+    proto, _, payload = gre_payload(p["payload"])
+    return payload if proto == 0x2001 else None

@@ -132,6 +132,25 @@ static void init_state(void)
     sas = wmem_map_new(wmem_file_scope(), cookie_hash, cookie_eq);
 }
 
+static void free_sa(gpointer key _U_, gpointer value, gpointer user _U_)
+{
+    ike_sa *sa = value;
+    g_hash_table_destroy(sa->p2);
+    g_hash_table_destroy(sa->seen);
+    if (sa->ke_i)
+        g_byte_array_free(sa->ke_i, TRUE);
+    if (sa->ke_r)
+        g_byte_array_free(sa->ke_r, TRUE);
+}
+
+/* The glib parts of the per-file state (the rest is file scope). */
+static void cleanup_state(void)
+{
+    if (sas)
+        wmem_map_foreach(sas, free_sa, NULL);
+    sas = NULL;
+}
+
 static ike_sa *sa_for(const guint8 *icookie, gboolean create)
 {
     ike_sa *sa = wmem_map_lookup(sas, icookie);
@@ -357,5 +376,6 @@ void vs_ws_ikev1_crypt_register(int proto)
                                   "encryption key): vpnscope reads the same file",
                                   u);
     register_init_routine(init_state);
+    register_cleanup_routine(cleanup_state);
 }
 #endif

@@ -10,7 +10,8 @@ build_pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
 test_pkgs=(tshark tcpdump tcpreplay python3 python3-scapy python3-cryptography
   iproute2 util-linux procps)
 lab_pkgs=(strongswan-charon strongswan-swanctl libcharon-extra-plugins
-  libstrongswan-extra-plugins frr qemu-system-x86 busybox-static kmod cpio iptables)
+  libstrongswan-extra-plugins frr qemu-system-x86 busybox-static kmod cpio iptables
+  iputils-ping ethtool strongswan-pki)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
 if [[ "${1:-}" == "--lab" ]]; then

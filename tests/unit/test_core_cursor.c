@@ -162,3 +162,19 @@ Test(catalogue, value_tables_and_ranges)
     cr_assert_eq(vs_mask_shift(0x30), 4);
     cr_assert_eq(vs_field_by_name("vpnscope.core.undecoded"), VS_F_CORE_UNDECODED);
 }
+
+Test(cursor, position_past_captured_end_never_reads)
+{
+    /* Defence in depth: a decoder bug that leaves pos beyond cap must not
+     * turn into an overread through the unsigned subtraction. */
+    const uint8_t b[] = {1, 2, 3, 4};
+    vs_cursor c;
+    vs_cur_init(&c, b, 2, VS_LEN_UNKNOWN);
+    c.pos = 3;
+    cr_assert_eq(vs_cur_avail(&c), 0);
+    cr_assert_eq(vs_cur_left(&c), 0);
+    uint8_t v;
+    cr_assert_not(vs_peek_u8(&c, 0, &v));
+    cr_assert_eq(vs_u8(&c), 0);
+    cr_assert_eq(c.status, VS_MALFORMED);
+}

@@ -499,6 +499,7 @@ Test(ipv6, jumbo_payload_length_bounds_the_packet)
     cr_assert_eq(f->m.payload.off, 48);
     cr_assert_eq(f->m.payload.len, 12);
     cr_assert_eq(f->m.payload_cur.end, 60);
+    cr_assert_eq(f->c.pos, 60, "the 6 padding bytes stay with the caller");
     done(f);
 }
 
@@ -592,6 +593,42 @@ Test(ip, pseudo_header_sum_matches_rfc_layout)
     m.version = 4;
     memcpy(m.src, "\x0a\x00\x00\x01", 4);
     memcpy(m.dst, "\x0a\x00\x00\x02", 4);
+    memcpy(m.final_dst, "\x0a\x00\x00\x02", 4);
     /* 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 17 + 24 */
     cr_assert_eq(vs_ip_pseudo_sum(&m, 17, 24), 0x0a00u + 1 + 0x0a00 + 2 + 17 + 24);
+}
+
+/* Found by fuzz_ip (crash-2a87328405c8a2320e0d645ef87468cd71390540, selector
+ * byte dropped): payload length 0, a hop-by-hop jumbo option of 20 bytes, but
+ * three extension headers take 24 bytes: the payload cursor started after its
+ * own end. Now MALFORMED with no payload. */
+Test(ipv6, fuzz_jumbo_length_inside_extension_headers)
+{
+    static const char *hex =
+        "600000000000004020010db800000000000000000000000120010db8000000000000000200110000"
+        "0000c204000000140000000000000000250000004300000001f4010c13424f";
+    size_t n;
+    uint8_t *b = vs_hex(hex, &n);
+    fx *f = run_bytes(b, n, n);
+    cr_assert_eq(f->st, VS_MALFORMED);
+    cr_assert(vs_has_problem(&f->tt.t, VS_P_IPV6_JUMBO_BAD));
+    cr_assert(vs_has_problem(&f->tt.t, VS_P_IPV6_JUMBO_SMALL));
+    cr_assert_eq(f->m.payload_cur.status, VS_MALFORMED);
+    cr_assert_leq(f->m.payload_cur.pos, f->n);
+    done(f);
+}
+
+Test(ipv4, total_length_zero_is_taken_as_segmentation_offload)
+{
+    size_t n;
+    uint8_t *b = vs_hex(V4_UDP, &n);
+    b[2] = b[3] = 0;
+    fx *f = run_bytes(b, n, n);
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(vs_has_problem(&f->tt.t, VS_P_IP_LEN_ZERO));
+    vs_assert_item(&f->tt.t, VS_F_IP_LEN, 0, 0, 2, 2);
+    cr_assert_eq(f->m.total_len, 44);
+    cr_assert_eq(f->m.payload.len, 24);
+    cr_assert_eq(f->m.payload_cur.status, VS_OK);
+    done(f);
 }

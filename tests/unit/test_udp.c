@@ -319,3 +319,37 @@ Test(natt, standalone_decode_on_a_payload)
     vs_cur_init(&c, p, 2, sizeof p);
     cr_assert_eq(vs_udp_natt_decode(&c, NULL, &n), VS_TRUNCATED);
 }
+
+/* IPv6()/IPv6ExtHdrRouting(type=0,addresses=["2001:db8::3"],segleft=1)/UDP(sport=1,dport=2)
+ * (scapy): RFC 8200 section 8.1, the pseudo-header uses the final destination,
+ * the last address of a routing header with segments left. */
+Test(udp, ipv6_pseudo_header_uses_the_final_destination)
+{
+    fx *f = run("6000000000202b4020010db800000000000000000000000120010db8000000000000000000000002"
+                "110200010000000020010db8000000000000000000000003000100020008a465");
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert(f->u.cksum_checked);
+    cr_assert(f->u.cksum_ok, "checksum computed with the routing header's final address");
+    done(f);
+}
+
+/* IP(src="10.0.0.1",dst="10.0.0.2",id=40,options=[IPOption_LSRR(routers=["192.0.2.7",
+ *    "198.51.100.9"])])/UDP(sport=500,dport=500)/Raw(b"LSRR") (scapy): the IPv4
+ * pseudo-header uses the source route's last address, the final destination. */
+Test(udp, ipv4_pseudo_header_uses_the_source_route_destination)
+{
+    fx *f = run("4800002c002800004011979f0a0000010a000002830b04c0000207c63364090001f401f4000c290b"
+                "4c535252");
+    cr_assert_eq(f->st, VS_OK);
+    cr_assert_eq(memcmp(f->ip.final_dst, "\xc6\x33\x64\x09", 4), 0);
+    cr_assert(f->u.cksum_checked && f->u.cksum_ok);
+    done(f);
+    /* Route finished (pointer 12 > length 11): the header's destination is final. */
+    size_t n;
+    uint8_t *b = vs_hex("4800002c002800004011979f0a0000010a000002830b0cc0000207c63364090001f401f4000c290b"
+                        "4c535252", &n);
+    f = run_bytes(b, n, n);
+    cr_assert_eq(memcmp(f->ip.final_dst, "\x0a\x00\x00\x02", 4), 0);
+    cr_assert(f->u.cksum_checked && !f->u.cksum_ok, "scapy summed over the route's last address");
+    done(f);
+}

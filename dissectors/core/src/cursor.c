@@ -31,6 +31,11 @@ static bool need(vs_cursor *c, size_t n)
 {
     if (c->status != VS_OK)
         return false;
+    if (c->pos > c->cap) {
+        /* A decoder moved the cursor past its captured end: never read. */
+        c->status = VS_MALFORMED;
+        return false;
+    }
     if (n <= c->cap - c->pos)
         return true;
     if (c->end != VS_LEN_UNKNOWN && n > c->end - c->pos)
@@ -43,11 +48,11 @@ static bool need(vs_cursor *c, size_t n)
 size_t vs_cur_left(const vs_cursor *c)
 {
     if (c->end == VS_LEN_UNKNOWN)
-        return c->cap - c->pos;
-    return c->end - c->pos;
+        return c->pos < c->cap ? c->cap - c->pos : 0;
+    return c->pos < c->end ? c->end - c->pos : 0;
 }
 
-size_t vs_cur_avail(const vs_cursor *c) { return c->cap - c->pos; }
+size_t vs_cur_avail(const vs_cursor *c) { return c->pos < c->cap ? c->cap - c->pos : 0; }
 bool vs_cur_ok(const vs_cursor *c) { return c->status == VS_OK; }
 
 bool vs_cur_at_end(const vs_cursor *c)
@@ -146,7 +151,7 @@ bool vs_skip(vs_cursor *c, size_t n) { return vs_bytes(c, n) != NULL; }
 
 bool vs_peek_u8(const vs_cursor *c, size_t at, uint8_t *v)
 {
-    if (c->status != VS_OK || at >= c->cap - c->pos)
+    if (c->status != VS_OK || c->pos >= c->cap || at >= c->cap - c->pos)
         return false;
     *v = c->buf[c->pos + at];
     return true;

@@ -32,11 +32,11 @@ vs_status vs_esp_decode(vs_cursor *c, vs_tree *t, vs_esp_msg *out)
         size_t n = vs_cur_left(c);
         out->data = sp(c->pos, n);
         if (n > 0) {
-            vs_span ds = sp(c->pos, n);
-            if (vs_cur_avail(c) > 0)
-                vs_add(t, VS_F_ESP_DATA, sp(c->pos, vs_cur_avail(c)), n);
+            /* The item covers what was captured; its value is the real length. */
+            size_t have = vs_cur_avail(c) < n ? vs_cur_avail(c) : n;
+            if (have > 0)
+                vs_add(t, VS_F_ESP_DATA, sp(c->pos, have), n);
             vs_skip(c, n);
-            (void)ds;
         }
     }
     vs_close(t);
@@ -54,7 +54,7 @@ vs_status vs_esp_trailer_decode(vs_cursor *c, vs_tree *t, vs_esp_trailer *out)
     memset(out, 0, sizeof *out);
     size_t start = c->pos;
     size_t n = vs_cur_left(c);
-    uint16_t root = vs_open(t, VS_F_ESP, sp(start, n), 0);
+    vs_open(t, VS_F_ESP, sp(start, n), 0);
     if (n < 2 || vs_cur_avail(c) < n) {
         /* The trailer sits at the end: it is either absent (MALFORMED when
          * the length is known) or not captured (TRUNCATED). */
@@ -70,8 +70,7 @@ vs_status vs_esp_trailer_decode(vs_cursor *c, vs_tree *t, vs_esp_trailer *out)
     if ((size_t)out->pad_len > n - 2) {
         /* Cannot be followed: the padding would start before the payload. */
         c->pos = start + n - 2;
-        uint16_t pl = vs_rd_u8(c, t, VS_F_ESP_PAD_LEN);
-        (void)pl;
+        vs_rd_u8(c, t, VS_F_ESP_PAD_LEN);
         vs_problem(t, VS_P_ESP_PAD_LEN_LONG, VS_NO_ITEM, sp(start + n - 2, 1), out->pad_len);
         vs_rd_u8(c, t, VS_F_ESP_NEXT_HEADER);
         vs_cur_fail(c, VS_MALFORMED);
@@ -109,7 +108,6 @@ vs_status vs_esp_trailer_decode(vs_cursor *c, vs_tree *t, vs_esp_trailer *out)
     vs_rd_u8(c, t, VS_F_ESP_NEXT_HEADER);
     if (out->next_header == 59)
         vs_problem(t, VS_P_ESP_DUMMY, VS_NO_ITEM, ns, 59);
-    (void)root;
     vs_close(t);
     vs_report_status(t, c, VS_P_ESP_TRUNCATED, VS_P_ESP_MALFORMED);
     return c->status;

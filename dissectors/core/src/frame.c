@@ -77,6 +77,15 @@ static vs_layer *push(walk *w, vs_layer_kind k, vs_span span, vs_status st)
     return l;
 }
 
+static vs_cksum_verdict verdict(bool present, bool checked, bool ok)
+{
+    if (!present)
+        return VS_CK_ABSENT;
+    if (!checked)
+        return VS_CK_UNVERIFIED;
+    return ok ? VS_CK_GOOD : VS_CK_BAD;
+}
+
 static void stop(walk *w, vs_frame_reason r, uint32_t detail)
 {
     w->f->reason = r;
@@ -150,7 +159,7 @@ static void ethernet(walk *w, vs_cursor *c)
         if (!step(w, c))
             break;
         size_t vs = c->pos;
-        uint16_t tag = vs_open(t, VS_F_LINK_VLAN, sp(es.off, 6), et);
+        vs_open(t, VS_F_LINK_VLAN, sp(es.off, 6), et);
         vs_span ts = sp(c->pos, 2);
         uint16_t tci = vs_u16(c);
         if (c->status == VS_OK) {
@@ -161,7 +170,6 @@ static void ethernet(walk *w, vs_cursor *c)
         es = sp(c->pos, 2);
         uint16_t inner = vs_rd_u16(c, t, VS_F_LINK_ETHERTYPE);
         vs_close(t);
-        (void)tag;
         vs_layer *v = push(w, VS_L_VLAN, sp(vs - 2, vs_cur_left(c) + (c->pos - vs) + 2), c->status);
         v->u.link.vlan_id = tci & 0x0FFF;
         v->u.link.ethertype = inner;
@@ -346,6 +354,7 @@ static void ip_layer(walk *w, vs_cursor *c, int want)
     l->u.ip.mf = ip.mf;
     l->u.ip.frag_off = ip.frag_off;
     l->u.ip.frag_id = ip.frag_id;
+    l->cksum = verdict(want == 4 && ip.ihl >= 5, ip.cksum_checked, ip.cksum_ok);
     if (outer && c->status == VS_OK && vs_cur_avail(c) > 0) {
         /* Ethernet padding / FCS after the packet: not part of the PDU. */
         f->trailer = sp(c->pos, vs_cur_avail(c));
@@ -375,6 +384,7 @@ static void udp_layer(walk *w, vs_cursor *c, const vs_ip_msg *ip)
     l->u.udp.sport = u.sport;
     l->u.udp.dport = u.dport;
     l->u.udp.length = u.length;
+    l->cksum = verdict(u.cksum != 0, u.cksum_checked, u.cksum_ok);
     if (failed(w, u.payload_cur.status))
         return;
     uint16_t ports[2] = {u.dport, u.sport};
@@ -436,6 +446,7 @@ static void gre_layer(walk *w, vs_cursor *c, const vs_ip_msg *ip)
     l->u.gre.has_seq = g.has_seq;
     l->u.gre.key = g.key;
     l->u.gre.seq = g.seq;
+    l->cksum = verdict(g.has_cksum, g.cksum_checked, g.cksum_ok);
     if (failed(w, g.payload_cur.status))
         return;
     vs_cursor pc = g.payload_cur;

@@ -183,7 +183,8 @@ vs_status vs_gre_decode(vs_cursor *c, vs_tree *t, const vs_ip_msg *ip, vs_gre_ms
         out->ack = vs_rd_u32(c, t, VS_F_GRE_ACK);
     if (out->has_routing) {
         /* RFC 1701 section 2.2: SREs until one with family 0 and length 0. */
-        for (int n = 0; n < 64 && c->status == VS_OK; n++) {
+        /* Each SRE takes at least 4 bytes: the packet bounds the walk. */
+        while (c->status == VS_OK) {
             size_t ss = c->pos;
             uint16_t sre = vs_open(t, VS_F_GRE_SRE, sp(ss, 4), 0);
             uint16_t af = vs_rd_u16(c, t, VS_F_GRE_SRE_AF);

@@ -30,6 +30,11 @@ static vs_status consume_rest(const vs_cursor *c)
     return r.status;
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Finish: merge statuses into the caller's cursor and report once. */
 static vs_status finish(vs_cursor *c, vs_tree *t, const vs_cursor *at, vs_status st,
                         vs_problem_id trunc, vs_problem_id malf)
@@ -41,10 +46,6 @@ static vs_status finish(vs_cursor *c, vs_tree *t, const vs_cursor *at, vs_status
     return st;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* ------------------------------------------------------------------------ */
 /* RFC 791 section 3.1, options:
@@ -55,20 +56,29 @@ static uint32_t be32(const uint8_t *p)
  * Internet Timestamp (68):
  *   type | length | pointer | overflow:4 flag:4 | [address] timestamp ...
  */
-static void ipv4_option_body(vs_cursor *ob, vs_tree *t, uint8_t type)
+static void ipv4_option_body(vs_cursor *ob, vs_tree *t, uint8_t type, uint8_t len,
+                             vs_ip_msg *out)
 {
     switch (type) {
     case 7:
     case 131:
-    case 137:
-        vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
+    case 137: {
+        /* While the pointer is inside the option the route is not finished
+         * and its last address is the final destination (RFC 791, RFC 1122
+         * section 4.1.3.4 / 4.2.2.7 pseudo-header). */
+        uint8_t ptr = vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
+        bool pending = type != 7 && ptr <= len;
         while (ob->status == VS_OK && vs_cur_left(ob) >= 4) {
             vs_span a = sp(ob->pos, 4);
-            uint32_t v = vs_u32(ob);
-            if (ob->status == VS_OK)
-                vs_add(t, VS_F_IP_OPT_ADDR, a, v);
+            const uint8_t *v = vs_bytes(ob, 4);
+            if (!v)
+                break;
+            vs_add(t, VS_F_IP_OPT_ADDR, a, be32(v));
+            if (pending)
+                memcpy(out->final_dst, v, 4);
         }
         break;
+    }
     case 68: {
         vs_rd_u8(ob, t, VS_F_IP_OPT_PTR);
         vs_span fs = sp(ob->pos, 1);
@@ -129,7 +139,7 @@ static void ipv4_options(vs_cursor *oc, vs_tree *t, vs_ip_msg *out)
                     vs_problem(t, VS_P_IP_OPT_LEN_BAD, root, sp(os + 1, 1), len);
                     vs_set_len(t, root, oc->end);
                 } else {
-                    ipv4_option_body(&ob, t, type);
+                    ipv4_option_body(&ob, t, type, len, out);
                     vs_cur_fail(oc, ob.status);
                 }
             }
@@ -195,13 +205,18 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         hlen = 20; /* show the fixed part anyway */
     }
     out->hdr_len = hlen;
-    out->total_len = total;
-    size_t extent = total > hlen ? total : hlen;
+    /* Total length 0 is what captures of TCP segmentation offload show
+     * (the NIC fills it in later): take the rest of the enclosing PDU, as
+     * Wireshark does, and say so. */
+    bool tso = total == 0;
+    size_t tlen = tso ? vs_cur_left(c) : total;
+    out->total_len = (uint32_t)tlen;
+    size_t extent = tlen > hlen ? tlen : hlen;
 
-    uint16_t root = vs_open(t, VS_F_IP, sp(start, hlen), 0);
+    vs_open(t, VS_F_IP, sp(start, hlen), 0);
     vs_cursor pkt;
     bool fits = packet_cursor(c, extent, &pkt);
-    out->span = sp(start, total);
+    out->span = sp(start, tlen);
 
     vs_span b0 = sp(start, 1);
     vs_u8(&pkt);
@@ -220,8 +235,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_span ds = sp(pkt.pos, 1);
     out->tos = vs_u8(&pkt);
     if (pkt.status == VS_OK) {
-        uint16_t it = vs_add(t, VS_F_IP_DSFIELD, ds, out->tos);
-        (void)it;
+        vs_add(t, VS_F_IP_DSFIELD, ds, out->tos);
         vs_add_bits(t, VS_F_IP_DSCP, ds, out->tos);
         vs_add_bits(t, VS_F_IP_ECN, ds, out->tos);
     }
@@ -277,6 +291,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     const uint8_t *dst = vs_bytes(&pkt, 4);
     if (dst) {
         memcpy(out->dst, dst, 4);
+        memcpy(out->final_dst, dst, 4);
         vs_add(t, VS_F_IP_DST, dsp, be32(dst));
     }
     if (pkt.status == VS_OK && out->is_fragment) {
@@ -293,7 +308,9 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         vs_problem(t, VS_P_IP_LEN_BEYOND, len_item, sp(start + 2, 2), total);
         extra = VS_MALFORMED;
     }
-    if (out->ihl >= 5 && total < hlen) {
+    if (tso)
+        vs_problem(t, VS_P_IP_LEN_ZERO, len_item, sp(start + 2, 2), tlen);
+    if (out->ihl >= 5 && tlen < hlen) {
         vs_problem(t, VS_P_IP_LEN_SHORT, len_item, sp(start + 2, 2), total);
         extra = VS_MALFORMED;
         followable = false;
@@ -301,14 +318,13 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_close(t);
 
     /* The payload. */
-    out->payload = sp(start + hlen, total > hlen ? total - hlen : 0);
+    out->payload = sp(start + hlen, tlen > hlen ? tlen - hlen : 0);
     out->payload_cur = pkt;
     if (!followable && out->payload_cur.status == VS_OK)
         out->payload_cur.status = VS_MALFORMED;
     vs_status st = worst(pkt.status, extra);
     if (pkt.status == VS_OK && followable)
         st = worst(st, consume_rest(&pkt));
-    (void)root;
     return finish(c, t, &pkt, st, VS_P_IP_TRUNCATED, VS_P_IP_MALFORMED);
 }
 
@@ -438,6 +454,7 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     a = vs_bytes(&pkt, 16);
     if (a) {
         memcpy(out->dst, a, 16);
+        memcpy(out->final_dst, a, 16);
         vs_add(t, VS_F_IPV6_DST, ds, 16);
     }
     if (!fits) {
@@ -488,9 +505,20 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
                 if (nh == VS_IPPROTO_ROUTING) {
                     /* Section 4.4: Routing Type | Segments Left | type-specific data */
                     uint8_t rt = vs_rd_u8(&eb, t, VS_F_IPV6_RT_TYPE);
-                    vs_rd_u8(&eb, t, VS_F_IPV6_RT_SEGLEFT);
+                    uint8_t segleft = vs_rd_u8(&eb, t, VS_F_IPV6_RT_SEGLEFT);
                     if (eb.status == VS_OK && rt == 0)
                         vs_problem(t, VS_P_IPV6_RT_TYPE0, VS_NO_ITEM, sp(es + 2, 1), rt);
+                    /* Final destination (RFC 8200 section 8.1): types 0 and 2
+                     * carry 4 reserved bytes then addresses, the last one
+                     * final; an SRH (RFC 8754) has it as segment list[0]. */
+                    size_t dl = vs_cur_left(&eb);
+                    if (eb.status == VS_OK && segleft > 0 && vs_cur_avail(&eb) >= dl && dl >= 20) {
+                        const uint8_t *d = eb.buf + eb.pos;
+                        if ((rt == 0 || rt == 2) && (dl - 4) % 16 == 0)
+                            memcpy(out->final_dst, d + dl - 16, 16);
+                        else if (rt == 4)
+                            memcpy(out->final_dst, d + 4, 16);
+                    }
                     if (eb.status == VS_OK && vs_cur_left(&eb) > 0)
                         vs_rd_bytes(&eb, t, VS_F_IPV6_RT_DATA, vs_cur_left(&eb));
                 } else {
@@ -523,10 +551,18 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     size_t pend = jumbo_mode ? pkt.end : start + total;
     if (jumbo_mode && pkt.status == VS_OK) {
         if (out->jumbo) {
+            if (out->jumbo <= 0xFFFF)
+                vs_problem(t, VS_P_IPV6_JUMBO_SMALL, plen_item, sp(start + 4, 2), out->jumbo);
             size_t jend = start + 40 + (size_t)out->jumbo;
             if (pkt.end != VS_LEN_UNKNOWN && jend > pkt.end) {
                 vs_problem(t, VS_P_IPV6_PLEN_BEYOND, plen_item, sp(start + 4, 2), out->jumbo);
                 extra = VS_MALFORMED;
+            } else if (jend < pkt.pos) {
+                /* The jumbo length ends inside the extension headers already
+                 * read (found by fuzzing): no payload can be located. */
+                vs_problem(t, VS_P_IPV6_JUMBO_BAD, plen_item, sp(start + 4, 2), out->jumbo);
+                extra = VS_MALFORMED;
+                followable = false;
             } else {
                 pkt.end = jend;
                 if (pkt.cap > jend)
@@ -542,6 +578,10 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         }
         if (pend == VS_LEN_UNKNOWN)
             pend = pkt.cap;
+        /* The enclosing cursor was advanced to its end; give back what
+         * follows the packet (link padding). */
+        if (pend < c->cap)
+            c->pos = pend;
         out->total_len = (uint32_t)(pend - start);
     } else {
         out->total_len = (uint32_t)total;
@@ -569,7 +609,7 @@ uint32_t vs_ip_pseudo_sum(const vs_ip_msg *ip, uint8_t proto, uint32_t len)
 {
     size_t alen = ip->version == 6 ? 16 : 4;
     uint32_t s = vs_inet_sum(ip->src, alen, 0);
-    s = vs_inet_sum(ip->dst, alen, s);
+    s = vs_inet_sum(ip->final_dst, alen, s);
     s += proto;
     s += len >> 16;
     s += len & 0xFFFF;

@@ -34,6 +34,8 @@ vs_status vs_udp_natt_decode(vs_cursor *c, vs_tree *t, vs_natt_msg *out)
             out->kind = VS_NATT_KEEPALIVE;
             vs_add(t, VS_F_UDP_NATT_KEEPALIVE, b, v);
         }
+        if (r.status == VS_OK)
+            r.pos = start; /* the payload span is the keepalive byte itself */
         out->payload = sp(start, 1);
     } else if (left >= 4) {
         vs_span m = sp(r.pos, 4);
@@ -80,7 +82,7 @@ vs_status vs_udp_decode(vs_cursor *c, vs_tree *t, const vs_ip_msg *ip, vs_udp_ms
     memset(out, 0, sizeof *out);
     size_t start = c->pos;
     vs_status extra = VS_OK;
-    uint16_t root = vs_open(t, VS_F_UDP, sp(start, 8), 0);
+    vs_open(t, VS_F_UDP, sp(start, 8), 0);
     out->sport = vs_rd_u16(c, t, VS_F_UDP_SRCPORT);
     out->dport = vs_rd_u16(c, t, VS_F_UDP_DSTPORT);
     vs_span ls = sp(c->pos, 2);
@@ -155,7 +157,6 @@ vs_status vs_udp_decode(vs_cursor *c, vs_tree *t, const vs_ip_msg *ip, vs_udp_ms
         out->natt_present = true;
         vs_udp_natt_decode(&n, t, &out->natt);
     }
-    (void)root;
     vs_close(t);
     vs_cur_fail(c, st);
     vs_cursor rep = *c;

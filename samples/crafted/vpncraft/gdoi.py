@@ -13,7 +13,7 @@ Layouts as read from RFC 6407 section 5 (and RFC 3547 where 6407 keeps them):
           DST ID Data | Transform ID(1) | SPI(4) | RFC 2407 SA attributes
   SEQ     Sequence Number(4)
   KD      Number of Key Packets(2) | RESERVED2(2) | key packets:
-          KD Type(1) | RESERVED(1) | KD Length(2) (octets following this field) | SPI Size(1) |
+          KD Type(1) | RESERVED(1) | KD Length(2) (the whole key packet, from KD Type) | SPI Size(1) |
           SPI | key packet attributes
 """
 import struct
@@ -108,7 +108,9 @@ class Tek:
 
 def key_packet(kd_type, spi, attrs):
     rest = struct.pack("!B", len(spi)) + spi + attrs
-    return struct.pack("!BBH", kd_type, 0, len(rest)) + rest
+    # KD Length counts the whole key packet from KD Type (RFC 6407 5.6.1; read
+    # so by Wireshark's dissect_key_download and the GDOI reference code).
+    return struct.pack("!BBH", kd_type, 0, 4 + len(rest)) + rest
 
 
 def sa_payload_body(kek, teks, gap=(0, 0)):

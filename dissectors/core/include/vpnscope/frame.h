@@ -58,9 +58,18 @@ typedef enum vs_layer_kind {
 } vs_layer_kind;
 const char *vs_layer_kind_name(vs_layer_kind k);
 
+/* Checksum verdict of a layer (IPv4 header, UDP, GRE). */
+typedef enum vs_cksum_verdict {
+    VS_CK_ABSENT = 0,  /* no checksum: IPv6, UDP checksum 0, GRE without C */
+    VS_CK_UNVERIFIED,  /* present but not all bytes are here (capture cut, fragment) */
+    VS_CK_GOOD,
+    VS_CK_BAD
+} vs_cksum_verdict;
+
 typedef struct vs_layer {
     vs_layer_kind kind;
     vs_status status; /* this layer's own decode status */
+    vs_cksum_verdict cksum;
     vs_span span;     /* header + payload as far as the layer's length says */
     union {
         struct { uint16_t ethertype; uint16_t vlan_id; uint32_t family; } link;

@@ -8,6 +8,10 @@
  * MALFORMED (the header is still decoded); a length beyond the capture is
  * TRUNCATED. The upper-layer payload is handed back as a cursor so the
  * caller can decode it as a bounded sub-PDU.
+ *
+ * Tree items: vpnscope.ip.src/dst (and option addresses) carry the IPv4
+ * address as their value; vpnscope.ipv6.src/dst carry 16 (the bytes are at
+ * the span), as byte fields do.
  */
 #ifndef VPNSCOPE_IP_H
 #define VPNSCOPE_IP_H
@@ -64,6 +68,11 @@ typedef struct vs_ip_msg {
     uint8_t nxt;       /* IPv4 protocol / IPv6 next header field of the fixed header */
     uint8_t proto;     /* upper-layer protocol after every extension header followed */
     uint8_t src[16], dst[16]; /* IPv4 addresses in the first 4 bytes */
+    /* Final destination for upper-layer checksums (RFC 8200 section 8.1,
+     * RFC 791 source routes): the last address of an IPv6 routing header
+     * (types 0, 2; segment list[0] of an SRH) with segments left, or of an
+     * IPv4 loose/strict source route option; otherwise dst. */
+    uint8_t final_dst[16];
 
     /* Fragmentation: IPv4 header fields or the IPv6 fragment header. */
     bool rf, df, mf;

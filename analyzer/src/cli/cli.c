@@ -1,0 +1,328 @@
+/* vpnscope: subcommands, options, help. Exit codes: 0 ok, 1 findings,
+ * 2 usage or input error. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys/keys.h"
+#include "overhead/whatif.h"
+#include "pipeline/pipeline.h"
+
+#ifndef VPNSCOPE_VERSION
+#define VPNSCOPE_VERSION "0.1.0"
+#endif
+
+static const char *const USAGE_MAIN =
+    "usage: vpnscope COMMAND [OPTIONS] CAPTURE...\n"
+    "\n"
+    "Decode and decrypt IPsec (ESP, IKE), GRE and DMVPN traffic in pcap/pcapng captures.\n"
+    "\n"
+    "commands:\n"
+    "  decode   one line (or JSON object) per frame, after decapsulation and decryption\n"
+    "  decrypt  write a pcapng in which each decrypted ESP packet is replaced by its inner packet\n"
+    "  sa       per-SA counters in the style of IOS 'show crypto ipsec sa'\n"
+    "  overhead --what-if  encapsulation overhead calculator with ip mtu / adjust-mss advice\n"
+    "\n"
+    "Run 'vpnscope COMMAND --help' for the options of a command; 'man vpnscope' for the key\n"
+    "file formats. Exit status: 0 ok, 1 findings (ICV failures, replays, bad padding, overlapping\n"
+    "fragments), 2 usage or input error.\n";
+
+static const char *const KEY_HELP =
+    "  -k, --keys FILE        key file (repeatable): Wireshark esp_sa, ikev1_decryption_table or\n"
+    "                         ikev2_decryption_table; tcpdump -E secrets file; 'ip xfrm state'\n"
+    "                         output. The format is recognised from the first line.\n"
+    "  -E, --esp-secret SPEC  a tcpdump -E secret: 'spi@dst algo:secret[,...]' (repeatable)\n"
+    "      --show-keys        print key material in reports (never printed otherwise)\n";
+
+static const char *const COMMON_HELP =
+    "      --threads N        sa: spread the SAs over N threads (each reads the captures);\n"
+    "                         decode and decrypt write in frame order and use one thread\n"
+    "      --no-reassembly    do not reassemble IP fragments\n"
+    "      --progress / --no-progress\n"
+    "                         progress bar on stderr (default: when stderr is a terminal)\n"
+    "  -h, --help             this help\n";
+
+static void help_decode(FILE *o)
+{
+    fprintf(o,
+            "usage: vpnscope decode [OPTIONS] CAPTURE...\n"
+            "\n"
+            "One line per frame: number, UTC time, addresses and a protocol summary, after\n"
+            "decapsulation (Ethernet/VLAN, Linux cooked, raw IP, BSD loopback; GRE, UDP 4500, nested\n"
+            "IP) and ESP decryption with the keys given. With --json, one JSON object per line whose\n"
+            "keys are vpnscope catalogue field names (e.g. vpnscope.esp.spi, vpnscope.ike.exch_type).\n"
+            "CAPTURE may be '-' for standard input. Totals by disposition are printed at the end.\n"
+            "\n"
+            "options:\n"
+            "  -j, --json             JSON lines on stdout (totals on stderr)\n"
+            "%s%s",
+            KEY_HELP, COMMON_HELP);
+}
+
+static void help_decrypt(FILE *o)
+{
+    fprintf(o,
+            "usage: vpnscope decrypt CAPTURE -k KEYS... -w OUT.pcapng\n"
+            "\n"
+            "Writes OUT.pcapng: every ESP packet that decrypts (ICV good, or no ICV to check) is\n"
+            "replaced by its inner packet (tunnel mode: the link header plus the inner IP packet;\n"
+            "transport mode: the outer IP header carrying the inner protocol). A packet comment keeps\n"
+            "the original frame number, SPI and sequence number. Every other frame is kept as it was.\n"
+            "\n"
+            "options:\n"
+            "  -w, --write FILE       output pcapng ('-' for stdout; totals then go to stderr)\n"
+            "%s%s",
+            KEY_HELP, COMMON_HELP);
+}
+
+static void help_sa(FILE *o)
+{
+    fprintf(o,
+            "usage: vpnscope sa CAPTURE... -k KEYS...\n"
+            "\n"
+            "Per-SA counters, one block per (SPI, sender, receiver) in the style of IOS 'show crypto\n"
+            "ipsec sa': endpoints, SPI, transform, packets and bytes decrypted, ICV failures,\n"
+            "replays and sequence anomalies (64-packet window, extended sequence numbers when the\n"
+            "key says so), first/last frame.\n"
+            "\n"
+            "options:\n"
+            "%s%s",
+            KEY_HELP, COMMON_HELP);
+}
+
+static void help_overhead(FILE *o)
+{
+    fprintf(o, "usage: vpnscope overhead --what-if [--size N] [--encap PLAN] [--transform 'IOS WORDS']\n"
+               "                         [--mtu N] [--gre-key] [--json]\n"
+               "\n"
+               "Sizes of one inner packet of N bytes (default 1400) under the classic encapsulations\n"
+               "(or one PLAN), with 'ip mtu' and 'ip tcp adjust-mss' advice for the path MTU\n"
+               "(default 1500). TRANSFORM is an IOS transform set, e.g. 'esp-aes esp-sha-hmac'.\n");
+}
+
+static int cmd_overhead(int argc, char **argv)
+{
+    enum { O_WHATIF = 1, O_SIZE, O_ENCAP, O_TRANSFORM, O_MTU, O_GREKEY, O_JSON, O_HELP };
+    static const struct option lo[] = {{"what-if", no_argument, NULL, O_WHATIF},
+                                       {"size", required_argument, NULL, O_SIZE},
+                                       {"encap", required_argument, NULL, O_ENCAP},
+                                       {"transform", required_argument, NULL, O_TRANSFORM},
+                                       {"mtu", required_argument, NULL, O_MTU},
+                                       {"gre-key", no_argument, NULL, O_GREKEY},
+                                       {"json", no_argument, NULL, O_JSON},
+                                       {"help", no_argument, NULL, O_HELP},
+                                       {NULL, 0, NULL, 0}};
+    vsa_whatif_opts w;
+    memset(&w, 0, sizeof w);
+    w.size = 1400;
+    w.mtu = 1500;
+    bool whatif = false;
+    optind = 2;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        char *e;
+        unsigned long v;
+        switch (c) {
+        case O_WHATIF: whatif = true; break;
+        case O_SIZE:
+        case O_MTU:
+            v = strtoul(optarg, &e, 10);
+            if (e == optarg || *e || v < 20 || v > 65535) {
+                fprintf(stderr, "vpnscope overhead: %s must be a number from 20 to 65535, not '%s'\n",
+                        c == O_SIZE ? "--size" : "--mtu", optarg);
+                return VSA_EXIT_USAGE;
+            }
+            if (c == O_SIZE)
+                w.size = (uint32_t)v;
+            else
+                w.mtu = (uint32_t)v;
+            break;
+        case O_ENCAP: w.encap = optarg; break;
+        case O_TRANSFORM: w.transform = optarg; break;
+        case O_GREKEY: w.gre_key = true; break;
+        case O_JSON: w.json = true; break;
+        case 'h':
+        case O_HELP: help_overhead(stdout); return VSA_EXIT_OK;
+        default:
+            fprintf(stderr, "vpnscope overhead: bad option '%s'\n\n", argv[optind - 1]);
+            help_overhead(stderr);
+            return VSA_EXIT_USAGE;
+        }
+    }
+    if (!whatif || optind < argc) {
+        help_overhead(stderr);
+        return VSA_EXIT_USAGE;
+    }
+    return vsa_whatif_run(&w, stdout, stderr);
+}
+
+int vsa_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE_MAIN, stderr);
+        return VSA_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE_MAIN, stdout);
+        return VSA_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("vpnscope %s\n", VPNSCOPE_VERSION);
+        return VSA_EXIT_OK;
+    }
+    if (strcmp(cmd, "overhead") == 0)
+        return cmd_overhead(argc, argv);
+    vsa_opts o;
+    memset(&o, 0, sizeof o);
+    o.progress = -1;
+    o.out = stdout;
+    o.err = stderr;
+    void (*help)(FILE *);
+    if (strcmp(cmd, "decode") == 0) {
+        o.mode = VSA_MODE_DECODE;
+        help = help_decode;
+    } else if (strcmp(cmd, "decrypt") == 0) {
+        o.mode = VSA_MODE_DECRYPT;
+        help = help_decrypt;
+    } else if (strcmp(cmd, "sa") == 0) {
+        o.mode = VSA_MODE_SA;
+        help = help_sa;
+    } else {
+        fprintf(stderr, "vpnscope: unknown command '%s'\n\n%s", cmd, USAGE_MAIN);
+        return VSA_EXIT_USAGE;
+    }
+    enum { OPT_SHOW_KEYS = 1000, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_NO_REASM, OPT_THREADS };
+    static const struct option lo[] = {{"keys", required_argument, NULL, 'k'},
+                                       {"esp-secret", required_argument, NULL, 'E'},
+                                       {"json", no_argument, NULL, 'j'},
+                                       {"write", required_argument, NULL, 'w'},
+                                       {"show-keys", no_argument, NULL, OPT_SHOW_KEYS},
+                                       {"progress", no_argument, NULL, OPT_PROGRESS},
+                                       {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+                                       {"no-reassembly", no_argument, NULL, OPT_NO_REASM},
+                                       {"threads", required_argument, NULL, OPT_THREADS},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+    vsa_keys keys;
+    vsa_keys_init(&keys);
+    char err[1024];
+    int rc = VSA_EXIT_OK;
+    unsigned n_e = 0;
+    optind = 2;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":k:E:jw:h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            if (vsa_keys_load_file(&keys, optarg, VSA_KF_AUTO, err, sizeof err) < 0) {
+                fprintf(stderr, "vpnscope: %s\n", err);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'E':
+            if (vsa_keys_add_tcpdump(&keys, "-E", ++n_e, optarg, err, sizeof err) < 0) {
+                fprintf(stderr, "vpnscope: %s\n", err);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'j':
+            if (o.mode != VSA_MODE_DECODE) {
+                fprintf(stderr, "vpnscope %s: --json is an option of 'decode'\n", cmd);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            o.json = true;
+            break;
+        case 'w':
+            if (o.mode != VSA_MODE_DECRYPT) {
+                fprintf(stderr, "vpnscope %s: -w is an option of 'decrypt'\n", cmd);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            o.out_path = optarg;
+            break;
+        case OPT_SHOW_KEYS: o.show_keys = true; break;
+        case OPT_PROGRESS: o.progress = 1; break;
+        case OPT_NO_PROGRESS: o.progress = 0; break;
+        case OPT_NO_REASM: o.no_reassembly = true; break;
+        case OPT_THREADS: {
+            char *e;
+            unsigned long v = strtoul(optarg, &e, 10);
+            if (e == optarg || *e || v < 1 || v > 64) {
+                fprintf(stderr, "vpnscope %s: --threads takes a number from 1 to 64, not '%s'\n", cmd,
+                        optarg);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            o.threads = (unsigned)v;
+            break;
+        }
+        case 'h':
+            help(stdout);
+            rc = VSA_EXIT_OK;
+            goto out;
+        case ':':
+            fprintf(stderr, "vpnscope %s: option '%s' needs an argument\n", cmd, argv[optind - 1]);
+            rc = VSA_EXIT_USAGE;
+            goto out;
+        default:
+            fprintf(stderr, "vpnscope %s: unknown option '%s'\n\n", cmd, argv[optind - 1]);
+            help(stderr);
+            rc = VSA_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "vpnscope %s: no capture file given\n\n", cmd);
+        help(stderr);
+        rc = VSA_EXIT_USAGE;
+        goto out;
+    }
+    if (o.mode == VSA_MODE_DECRYPT) {
+        if (!o.out_path) {
+            fprintf(stderr, "vpnscope decrypt: -w OUT.pcapng is required\n");
+            rc = VSA_EXIT_USAGE;
+            goto out;
+        }
+        if (keys.n_esp == 0) {
+            fprintf(stderr, "vpnscope decrypt: no ESP keys given (-k or -E)\n");
+            rc = VSA_EXIT_USAGE;
+            goto out;
+        }
+        for (int i = optind; i < argc; i++)
+            if (strcmp(argv[i], o.out_path) == 0 && strcmp(argv[i], "-") != 0) {
+                fprintf(stderr, "vpnscope decrypt: the output would overwrite the input %s\n", argv[i]);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+    }
+    if (o.threads > 1 && o.mode != VSA_MODE_SA) {
+        fprintf(stderr, "vpnscope %s: note: --threads applies to 'sa'; this command writes in frame "
+                        "order with one thread\n", cmd);
+        o.threads = 1;
+    }
+    if (o.threads > 1) {
+        rc = vsa_run_parallel(&o, &keys, argv + optind, argc - optind);
+        goto out;
+    }
+    vsa_run *r = vsa_run_new(&o, &keys);
+    if (!r) {
+        fprintf(stderr, "vpnscope: out of memory\n");
+        rc = VSA_EXIT_USAGE;
+        goto out;
+    }
+    for (int i = optind; i < argc; i++)
+        vsa_run_file(r, argv[i]);
+    rc = vsa_run_finish(r);
+    vsa_run_free(r);
+out:
+    vsa_keys_free(&keys);
+    return rc;
+}

@@ -1,0 +1,148 @@
+/* pcapng writer (see pcapng.h). Host byte order, as the format allows. */
+#include "output/pcapng.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int put(vsa_pcapng *w, const void *p, size_t n)
+{
+    if (fwrite(p, 1, n, w->f) != n) {
+        snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int put32(vsa_pcapng *w, uint32_t v)
+{
+    return put(w, &v, 4);
+}
+
+static int put_opt(vsa_pcapng *w, uint16_t code, const void *val, uint16_t len)
+{
+    static const uint8_t zero[4];
+    uint16_t h[2] = {code, len};
+    if (put(w, h, 4) < 0 || put(w, val, len) < 0)
+        return -1;
+    return put(w, zero, (4 - len % 4) % 4);
+}
+
+static uint32_t opt_size(size_t len)
+{
+    return (uint32_t)(4 + ((len + 3) & ~(size_t)3));
+}
+
+int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app)
+{
+    memset(w, 0, sizeof *w);
+    w->path = path;
+    w->f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+    if (!w->f) {
+        snprintf(w->error, sizeof w->error, "%s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    if (w->f != stdout) { /* stdout outlives us: keep its own buffer */
+        w->iobuf = malloc(1u << 20);
+        if (w->iobuf)
+            setvbuf(w->f, w->iobuf, _IOFBF, 1u << 20);
+    }
+    /* SHB: type, total length, byte-order magic, version 1.0, section length -1,
+     * shb_userappl option, end of options, total length */
+    size_t al = strlen(app);
+    uint32_t total = 28 + opt_size(al) + 4;
+    uint16_t ver[2] = {1, 0};
+    int64_t seclen = -1;
+    if (put32(w, 0x0A0D0D0A) < 0 || put32(w, total) < 0 || put32(w, 0x1A2B3C4D) < 0 ||
+        put(w, ver, 4) < 0 || put(w, &seclen, 8) < 0 || put_opt(w, 4, app, (uint16_t)al) < 0 ||
+        put32(w, 0) < 0 || put32(w, total) < 0)
+        return -1;
+    return 0;
+}
+
+static int iface(vsa_pcapng *w, int linktype)
+{
+    for (int i = 0; i < w->n_if; i++)
+        if (w->linktype[i] == linktype)
+            return i;
+    if (w->n_if == VSA_PCAPNG_MAX_IF) {
+        snprintf(w->error, sizeof w->error, "%s: more than %d link types", w->path, VSA_PCAPNG_MAX_IF);
+        return -1;
+    }
+    /* IDB: link type, reserved, snaplen 0 (no limit), if_tsresol = 9 (ns) */
+    uint8_t res = 9;
+    uint32_t total = 20 + opt_size(1) + 4;
+    uint16_t lt[2] = {(uint16_t)linktype, 0};
+    if (put32(w, 1) < 0 || put32(w, total) < 0 || put(w, lt, 4) < 0 || put32(w, 0) < 0 ||
+        put_opt(w, 9, &res, 1) < 0 || put32(w, 0) < 0 || put32(w, total) < 0)
+        return -1;
+    w->linktype[w->n_if] = linktype;
+    return w->n_if++;
+}
+
+int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_nsec,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen, const char *comment)
+{
+    int ifid = iface(w, linktype);
+    if (ifid < 0)
+        return -1;
+    /* one block, one fwrite: EPB header, data, padding, comment option, trailer */
+    uint64_t ts = (uint64_t)ts_sec * 1000000000ull + ts_nsec;
+    size_t cl = comment ? strlen(comment) : 0;
+    if (cl > 65000)
+        cl = 65000;
+    uint32_t pad = (4 - caplen % 4) % 4;
+    uint32_t total = 32 + caplen + pad + (cl ? opt_size(cl) + 4 : 0);
+    if (total > w->blk_cap) {
+        uint8_t *nb = realloc(w->blk, total);
+        if (!nb) {
+            snprintf(w->error, sizeof w->error, "%s: out of memory", w->path);
+            return -1;
+        }
+        w->blk = nb;
+        w->blk_cap = total;
+    }
+    uint8_t *b = w->blk;
+    uint32_t h[7] = {6, total, (uint32_t)ifid, (uint32_t)(ts >> 32), (uint32_t)ts, caplen, wirelen};
+    memcpy(b, h, 28);
+    size_t o = 28;
+    memcpy(b + o, data, caplen);
+    o += caplen;
+    memset(b + o, 0, pad);
+    o += pad;
+    if (cl) {
+        uint16_t oh[2] = {1, (uint16_t)cl};
+        memcpy(b + o, oh, 4);
+        o += 4;
+        memcpy(b + o, comment, cl);
+        o += cl;
+        size_t cp = (4 - cl % 4) % 4;
+        memset(b + o, 0, cp);
+        o += cp;
+        memset(b + o, 0, 4); /* opt_endofopt */
+        o += 4;
+    }
+    memcpy(b + o, &total, 4);
+    o += 4;
+    return put(w, b, o);
+}
+
+int vsa_pcapng_close(vsa_pcapng *w)
+{
+    int rc = 0;
+    if (w->f && w->f != stdout) {
+        if (fclose(w->f) != 0) {
+            snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+            rc = -1;
+        }
+    } else if (w->f) {
+        rc = fflush(w->f) == 0 ? 0 : -1;
+    }
+    w->f = NULL;
+    free(w->iobuf);
+    w->iobuf = NULL;
+    free(w->blk);
+    w->blk = NULL;
+    w->blk_cap = 0;
+    return rc;
+}

@@ -1,0 +1,1580 @@
+/* The capture pipeline (see pipeline.h). */
+#include "pipeline/pipeline.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "input/capture.h"
+#include "input/reasm.h"
+#include "output/pcapng.h"
+#include "output/progress.h"
+
+#define VSA_EXIT_PIPELINE_ERROR 2
+
+#include "crypto/ike.h"
+#include "vpnscope/frame.h"
+#include "vpnscope/ikev2.h"
+#include "vpnscope/ip.h"
+#include "vpnscope/gdoi.h"
+#include "vpnscope/ikev1.h"
+
+static const char *const disp_keys[] = {
+#define X(id, key, text) key,
+    VSA_DISPOSITIONS(X)
+#undef X
+};
+static const char *const disp_texts[] = {
+#define X(id, key, text) text,
+    VSA_DISPOSITIONS(X)
+#undef X
+};
+
+const char *vsa_disp_key(vsa_disp d)
+{
+    return d < VSA_D__COUNT ? disp_keys[d] : "?";
+}
+const char *vsa_disp_text(vsa_disp d)
+{
+    return d < VSA_D__COUNT ? disp_texts[d] : "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* per-(SPI, sender, receiver) state */
+
+typedef struct sa_stat {
+    bool used;
+    uint32_t spi;
+    uint8_t af;
+    uint8_t src[16], dst[16];
+    bool udp_encap;
+    uint16_t sport, dport;
+    int key_idx; /* index into keys->esp, -1: none */
+    uint64_t pkts, decrypted, bytes_in, bytes_out, icv_fail, truncated, malformed, pad_bad,
+        unsupported, no_key;
+    uint8_t mode_nh; /* next header seen: 4/41 tunnel, else transport */
+    vsa_replay rp;
+    uint64_t first_frame, last_frame;
+    uint32_t first_seq, last_seq;
+} sa_stat;
+
+/* Sequence numbers are per (SPI, sender): one counter per sender and SA,
+ * whatever the destination (a GETVPN group member sends one sequence to
+ * every other member). */
+typedef struct seq_stat {
+    bool used;
+    uint32_t spi;
+    uint8_t af;
+    uint8_t src[16];
+    vsa_replay rp;
+} seq_stat;
+
+struct vsa_run {
+    vsa_opts o;
+    seq_stat *seq;
+    size_t seq_cap, seq_n;
+    const vsa_keys *keys;
+    vsa_esp_ctx *ctx;   /* one per key entry, initialised on first use */
+    int8_t *ctx_state;  /* 0 not yet, 1 ready, -1 failed */
+    sa_stat *sa;
+    size_t sa_cap, sa_n;
+    uint64_t count[VSA_D__COUNT];
+    uint64_t frames;
+    uint64_t reassembled;
+    bool input_error;
+    vsa_reasm *reasm;
+    vsa_pcapng w;
+    bool w_open;
+    uint8_t *buf;   /* decrypted plaintext */
+    uint8_t *obuf;  /* rebuilt output frame */
+    uint8_t *rbuf;  /* reassembled datagram */
+    const char *cur_path;
+    vsa_progress prog;
+    int linktype_out; /* first link type written */
+    vs_ikev2_msg *ike2;
+    uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
+    vs_ikev1_msg *ike1, *ike1_inner;
+    struct ike1_sess *sess;
+    size_t n_sess, cap_sess;
+    uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
+    unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
+};
+
+/* IKEv1 SA state for decryption, per initiator cookie. */
+typedef struct ike1_sess {
+    uint8_t icookie[8];
+    bool have_init;
+    uint8_t init_af, init_addr[16];
+    bool have_key, have_transform;
+    uint32_t doi;
+    vsa_ike1_state st;
+} ike1_sess;
+
+#define BUFSZ (262144 + 4096)
+
+uint64_t vsa_run_count(const vsa_run *r, vsa_disp d)
+{
+    return r->count[d];
+}
+uint64_t vsa_run_frames(const vsa_run *r)
+{
+    return r->frames;
+}
+
+vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
+{
+    vsa_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->o = *o;
+    r->keys = keys;
+    size_t nk = keys->n_esp ? keys->n_esp : 1;
+    r->ctx = calloc(nk, sizeof *r->ctx);
+    r->ctx_state = calloc(nk, 1);
+    r->buf = malloc(BUFSZ);
+    r->obuf = malloc(BUFSZ);
+    r->rbuf = malloc(BUFSZ);
+    r->reasm = vsa_reasm_new(o->reasm_max_bytes ? o->reasm_max_bytes : (16u << 20), 4096,
+                             o->reasm_timeout > 0 ? o->reasm_timeout : 30.0);
+    r->linktype_out = -1;
+    r->ike2 = malloc(sizeof *r->ike2);
+    r->ike1 = malloc(sizeof *r->ike1);
+    r->ike1_inner = malloc(sizeof *r->ike1_inner);
+    if (!r->ike1 || !r->ike1_inner) {
+        vsa_run_free(r);
+        return NULL;
+    }
+    if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
+        vsa_run_free(r);
+        return NULL;
+    }
+    vsa_crypto_global_init();
+    return r;
+}
+
+void vsa_run_free(vsa_run *r)
+{
+    if (!r)
+        return;
+    if (r->ctx)
+        for (size_t i = 0; i < r->keys->n_esp; i++)
+            if (r->ctx_state[i])
+                vsa_esp_ctx_free(&r->ctx[i]);
+    free(r->ctx);
+    free(r->ctx_state);
+    free(r->sa);
+    free(r->seq);
+    free(r->buf);
+    free(r->obuf);
+    free(r->rbuf);
+    free(r->ike2);
+    free(r->ike1);
+    free(r->ike1_inner);
+    for (size_t i = 0; i < r->n_sess; i++)
+        if (r->sess[i].have_key)
+            vsa_ike1_free(&r->sess[i].st);
+    free(r->sess);
+    vsa_reasm_free(r->reasm);
+    if (r->w_open)
+        vsa_pcapng_close(&r->w);
+    free(r);
+}
+
+static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, const uint8_t *dst)
+{
+    size_t alen = af == 4 ? 4 : 16;
+    if (r->sa_cap) {
+        uint64_t h = spi * 0x9E3779B97F4A7C15ull;
+        for (size_t i = 0; i < alen; i++)
+            h = (h ^ src[i] ^ ((uint64_t)dst[i] << 8)) * 1099511628211ull;
+        size_t m = r->sa_cap - 1, i = (size_t)(h >> 17) & m;
+        for (;; i = (i + 1) & m) {
+            sa_stat *s = &r->sa[i];
+            if (!s->used)
+                break;
+            if (s->spi == spi && s->af == af && memcmp(s->src, src, alen) == 0 &&
+                memcmp(s->dst, dst, alen) == 0)
+                return s;
+        }
+    }
+    if ((r->sa_n + 1) * 2 > r->sa_cap) {
+        size_t nc = r->sa_cap ? r->sa_cap * 2 : 64;
+        sa_stat *old = r->sa;
+        size_t oc = r->sa_cap;
+        r->sa = calloc(nc, sizeof *r->sa);
+        if (!r->sa) {
+            fprintf(stderr, "vpnscope: out of memory\n");
+            exit(2);
+        }
+        r->sa_cap = nc;
+        r->sa_n = 0;
+        for (size_t k = 0; k < oc; k++)
+            if (old[k].used) {
+                sa_stat *s = sa_get(r, old[k].spi, old[k].af, old[k].src, old[k].dst);
+                *s = old[k];
+            }
+        free(old);
+    }
+    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < alen; i++)
+        h = (h ^ src[i] ^ ((uint64_t)dst[i] << 8)) * 1099511628211ull;
+    size_t m = r->sa_cap - 1, i = (size_t)(h >> 17) & m;
+    while (r->sa[i].used)
+        i = (i + 1) & m;
+    sa_stat *s = &r->sa[i];
+    memset(s, 0, sizeof *s);
+    s->used = true;
+    s->spi = spi;
+    s->af = (uint8_t)af;
+    memcpy(s->src, src, alen);
+    memcpy(s->dst, dst, alen);
+    s->key_idx = -1;
+    r->sa_n++;
+    return s;
+}
+
+static size_t seq_slot(const seq_stat *t, size_t cap, uint32_t spi, int af, const uint8_t *src)
+{
+    size_t alen = af == 4 ? 4 : 16;
+    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < alen; i++)
+        h = (h ^ src[i]) * 1099511628211ull;
+    size_t m = cap - 1, i = (size_t)(h >> 17) & m;
+    while (t[i].used && !(t[i].spi == spi && t[i].af == af && memcmp(t[i].src, src, alen) == 0))
+        i = (i + 1) & m;
+    return i;
+}
+
+static seq_stat *seq_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src)
+{
+    if ((r->seq_n + 1) * 2 > r->seq_cap) {
+        size_t nc = r->seq_cap ? r->seq_cap * 2 : 64;
+        seq_stat *n = calloc(nc, sizeof *n);
+        if (!n) {
+            fprintf(stderr, "vpnscope: out of memory\n");
+            exit(2);
+        }
+        for (size_t k = 0; k < r->seq_cap; k++)
+            if (r->seq[k].used)
+                n[seq_slot(n, nc, r->seq[k].spi, r->seq[k].af, r->seq[k].src)] = r->seq[k];
+        free(r->seq);
+        r->seq = n;
+        r->seq_cap = nc;
+    }
+    size_t i = seq_slot(r->seq, r->seq_cap, spi, af, src);
+    seq_stat *q = &r->seq[i];
+    if (!q->used) {
+        memset(q, 0, sizeof *q);
+        q->used = true;
+        q->spi = spi;
+        q->af = (uint8_t)af;
+        memcpy(q->src, src, af == 4 ? 4 : 16);
+        r->seq_n++;
+    }
+    return q;
+}
+
+/* ------------------------------------------------------------------ */
+/* formatting */
+
+static void fmt_time(char *out, size_t n, int64_t sec, uint32_t nsec)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char b[32];
+    strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, n, "%s.%09" PRIu32 "Z", b, nsec);
+}
+
+static void fmt_addr(char *out, size_t n, int af, const uint8_t *a)
+{
+    if (!inet_ntop(af == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)n))
+        snprintf(out, n, "?");
+}
+
+typedef struct frame_ctx {
+    uint64_t frame_no;
+    int64_t ts_sec;
+    uint32_t ts_nsec;
+    int depth;
+    char line[1024]; /* text summary being built */
+    size_t ll;
+    json_t *json;
+    vsa_disp disp;
+    bool disp_set;
+    bool wrote; /* decrypt mode: an output frame was written */
+    /* the captured frame itself, while inner packets (decrypted, reassembled)
+     * are processed */
+    int top_linktype;
+    const uint8_t *top_data;
+    size_t top_caplen, top_wirelen;
+    const vs_frame *top_fr;
+    bool nested_write_ok; /* a reassembled datagram may write the frame */
+    bool text;            /* a text summary line is wanted (decode without --json) */
+    bool foreign;         /* an ESP packet of an SA another thread owns */
+} frame_ctx;
+
+static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(frame_ctx *f, const char *fmt, ...)
+{
+    if (!f->text || f->ll >= sizeof f->line - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(f->line + f->ll, sizeof f->line - f->ll, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        f->ll += (size_t)n < sizeof f->line - f->ll ? (size_t)n : sizeof f->line - f->ll - 1;
+}
+
+static void set_disp(frame_ctx *f, vsa_disp d)
+{
+    /* the outermost decision wins; inner decodes only add detail */
+    if (!f->disp_set) {
+        f->disp = d;
+        f->disp_set = true;
+    }
+}
+
+/* Only build JSON values when JSON is wanted. */
+#define JSET(f, key, v)                                                                      \
+    do {                                                                                     \
+        if ((f)->json)                                                                       \
+            jset((f), (key), (v));                                                           \
+    } while (0)
+
+static void jset(frame_ctx *f, const char *key, json_t *v)
+{
+    if (!f->json || !v) {
+        json_decref(v);
+        return;
+    }
+    json_t *old = json_object_get(f->json, key);
+    if (!old) {
+        json_object_set_new(f->json, key, v);
+    } else if (json_is_array(old)) {
+        json_array_append_new(old, v);
+    } else {
+        json_t *a = json_array();
+        json_array_append(a, old);
+        json_array_append_new(a, v);
+        json_object_set_new(f->json, key, a);
+    }
+}
+
+/* Every decoded field of a tree as catalogue-named JSON keys. */
+static void tree_to_json(frame_ctx *f, const vs_tree *t)
+{
+    if (!f->json)
+        return;
+    for (size_t i = 0; i < t->n_items; i++) {
+        const vs_item *it = &t->items[i];
+        const vs_field_info *fi = &vs_fields[it->field];
+        const uint8_t *p = t->buf + it->span.off;
+        json_t *v = NULL;
+        switch (fi->type) {
+        case VS_FT_PROTOCOL:
+        case VS_FT_NONE: continue;
+        case VS_FT_BOOL: v = json_boolean(it->value != 0); break;
+        case VS_FT_U8:
+        case VS_FT_U16:
+        case VS_FT_U24:
+        case VS_FT_U32:
+        case VS_FT_U64: v = json_integer((json_int_t)it->value); break;
+        case VS_FT_IPV4:
+        case VS_FT_IPV6: {
+            char a[64];
+            if (it->span.len == 4 || it->span.len == 16) {
+                fmt_addr(a, sizeof a, it->span.len == 4 ? 4 : 6, p);
+                v = json_string(a);
+            }
+            break;
+        }
+        case VS_FT_STRING: v = json_stringn_nocheck((const char *)p, it->span.len); break;
+        case VS_FT_BYTES: {
+            size_t n = it->span.len > 4096 ? 4096 : it->span.len;
+            char *h = malloc(n * 2 + 1);
+            if (!h)
+                continue;
+            for (size_t k = 0; k < n; k++)
+                snprintf(h + 2 * k, 3, "%02x", p[k]);
+            v = json_stringn(h, n * 2);
+            free(h);
+            break;
+        }
+        }
+        if (v)
+            JSET(f, fi->name, v);
+    }
+    for (size_t i = 0; i < t->n_problems; i++)
+        JSET(f, "vpnscope.problems", json_string(vs_problems[t->problems[i].problem].name));
+}
+
+static const vs_layer *last_ip(const vs_frame *fr, size_t before)
+{
+    const vs_layer *ip = NULL;
+    for (size_t i = 0; i < fr->n_layers && i < before; i++)
+        if (fr->layers[i].kind == VS_L_IPV4 || fr->layers[i].kind == VS_L_IPV6)
+            ip = &fr->layers[i];
+    return ip;
+}
+
+static size_t layer_index(const vs_frame *fr, vs_layer_kind k)
+{
+    for (size_t i = 0; i < fr->n_layers; i++)
+        if (fr->layers[i].kind == k)
+            return i;
+    return fr->n_layers;
+}
+
+static vsa_disp reason_disp(vs_frame_reason r)
+{
+    switch (r) {
+    case VS_FR_LINKTYPE_UNSUPPORTED: return VSA_D_LINKTYPE;
+    case VS_FR_NOT_IP:
+    case VS_FR_NULL_FAMILY: return VSA_D_NOT_IP;
+    case VS_FR_TRUNCATED: return VSA_D_TRUNCATED;
+    case VS_FR_MALFORMED:
+    case VS_FR_IP_VERSION: return VSA_D_MALFORMED;
+    case VS_FR_DEPTH_LIMIT:
+    case VS_FR_LAYER_LIMIT: return VSA_D_INNER_IP;
+    default: return VSA_D_NOT_FOLLOWED;
+    }
+}
+
+static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
+                        size_t wire, const char *comment);
+
+static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
+                    size_t wirelen);
+
+static void keep_frame(vsa_run *r, frame_ctx *f)
+{
+    write_frame(r, f, f->top_linktype, f->top_data, f->top_caplen, f->top_wirelen, NULL);
+}
+
+/* Decrypted ESP: rebuild the captured frame with the inner packet for -w.
+ * fr / data: the packet the ESP was found in (the captured frame, or a
+ * datagram reassembled from it and earlier frames). */
+static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                           const vs_layer *outer_ip, const vsa_esp_result *res)
+{
+    char comment[256];
+    snprintf(comment, sizeof comment,
+             "vpnscope: decrypted ESP from frame %" PRIu64 ", SPI 0x%08" PRIx32 ", sequence %" PRIu32
+             ", %s%s",
+             f->frame_no, res->spi, res->seq, res->icv_checked ? "ICV good" : "ICV not checked",
+             f->depth ? ", reassembled" : "");
+    const vs_frame *top = f->top_fr;
+    const vs_layer *first_ip = NULL;
+    for (size_t i = 0; i < top->n_layers; i++)
+        if (top->layers[i].kind == VS_L_IPV4 || top->layers[i].kind == VS_L_IPV6) {
+            first_ip = &top->layers[i];
+            break;
+        }
+    size_t prefix = first_ip ? first_ip->span.off : 0;
+    const uint8_t *inner = r->buf + res->inner_off;
+    size_t il = res->inner_len;
+    if (res->next_header == 4 || res->next_header == 41) {
+        /* tunnel mode: link header + inner packet, link type fixed to the inner version */
+        if (prefix + il > BUFSZ)
+            goto keep;
+        memcpy(r->obuf, f->top_data, prefix);
+        memcpy(r->obuf + prefix, inner, il);
+        bool v6 = res->next_header == 41;
+        bool outer_v6 = first_ip && first_ip->kind == VS_L_IPV6;
+        if (v6 != outer_v6 && prefix) {
+            /* patch the EtherType / protocol of the last link-layer header */
+            const vs_layer *lk = NULL;
+            for (size_t i = 0; i < top->n_layers && &top->layers[i] != first_ip; i++)
+                lk = &top->layers[i];
+            if (!lk)
+                goto keep;
+            uint16_t et = v6 ? 0x86DD : 0x0800;
+            size_t at;
+            switch (lk->kind) {
+            case VS_L_ETH: at = lk->span.off + 12; break;
+            case VS_L_VLAN: at = lk->span.off + 2; break;
+            case VS_L_SLL: at = lk->span.off + 14; break;
+            case VS_L_SLL2: at = lk->span.off; break;
+            case VS_L_NULL: {
+                /* family in the capture's byte order: keep the order, change
+                 * the value (2 for IPv4, 24 for IPv6) */
+                uint8_t *p = r->obuf + lk->span.off;
+                uint8_t fam = v6 ? 24 : 2;
+                if (p[0] == 0 && p[1] == 0)
+                    p[2] = 0, p[3] = fam;
+                else
+                    p[0] = fam, p[1] = p[2] = p[3] = 0;
+                goto patched;
+            }
+            default: goto keep;
+            }
+            r->obuf[at] = (uint8_t)(et >> 8);
+            r->obuf[at + 1] = (uint8_t)et;
+        }
+    patched:
+        write_frame(r, f, f->top_linktype, r->obuf, prefix + il, prefix + il, comment);
+        return;
+    }
+    /* transport mode: the outer IP header now carries the next header */
+    if (!outer_ip)
+        goto keep;
+    {
+        size_t ipo = outer_ip->span.off;
+        vs_cursor c;
+        vs_cur_init(&c, data + ipo, caplen - ipo, VS_LEN_UNKNOWN);
+        vs_ip_msg m;
+        if (vs_ip_decode(&c, NULL, &m) != VS_OK && m.hdr_len == 0)
+            goto keep;
+        if (outer_ip->kind == VS_L_IPV6 && m.n_ext)
+            goto keep; /* extension headers: not rewritten */
+        size_t hl = outer_ip->kind == VS_L_IPV4 ? m.hdr_len : 40;
+        /* what precedes the IP header: this frame's, or the captured frame's
+         * link header for a reassembled datagram */
+        const uint8_t *pre = f->depth ? f->top_data : data;
+        size_t pl = f->depth ? prefix : ipo;
+        if (pl + hl + il > BUFSZ || hl > caplen - ipo)
+            goto keep;
+        memcpy(r->obuf, pre, pl);
+        memcpy(r->obuf + pl, data + ipo, hl);
+        memcpy(r->obuf + pl + hl, inner, il);
+        uint8_t *ip = r->obuf + pl;
+        if (outer_ip->kind == VS_L_IPV4) {
+            uint16_t tl = (uint16_t)(hl + il);
+            ip[2] = (uint8_t)(tl >> 8);
+            ip[3] = (uint8_t)tl;
+            ip[9] = res->next_header;
+            ip[10] = ip[11] = 0;
+            uint16_t ck = vs_inet_cksum(ip, hl, 0);
+            ip[10] = (uint8_t)(ck >> 8);
+            ip[11] = (uint8_t)ck;
+        } else {
+            ip[4] = (uint8_t)(il >> 8);
+            ip[5] = (uint8_t)il;
+            ip[6] = res->next_header;
+        }
+        write_frame(r, f, f->top_linktype, r->obuf, pl + hl + il, pl + hl + il, comment);
+        return;
+    }
+keep:
+    keep_frame(r, f);
+}
+
+static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                       const vs_frame *fr)
+{
+    size_t ei = layer_index(fr, VS_L_ESP);
+    const vs_layer *ip = last_ip(fr, ei);
+    size_t off = fr->app_span.off;
+    size_t len = fr->app_span.len;
+    size_t avail = off < caplen ? caplen - off : 0;
+    if (!ip || avail < 8) {
+        set_disp(f, VSA_D_ESP_TRUNCATED);
+        say(f, " ESP (truncated)");
+        return;
+    }
+    const uint8_t *esp = data + off;
+    uint32_t spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
+    uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
+    int af = ip->kind == VS_L_IPV4 ? 4 : 6;
+    if (r->nthreads > 1) {
+        uint32_t h = spi;
+        for (int i = 0; i < (af == 4 ? 4 : 16); i++) /* a sender's SA stays in one thread */
+            h = (h ^ ip->u.ip.src[i]) * 16777619u;
+        if (h % r->nthreads != r->tid) {
+            f->foreign = true;
+            set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
+            return;
+        }
+    }
+    sa_stat *s = sa_get(r, spi, af, ip->u.ip.src, ip->u.ip.dst);
+    s->pkts++;
+    s->bytes_in += len;
+    if (!s->first_frame) {
+        s->first_frame = f->frame_no;
+        s->first_seq = seq;
+    }
+    s->last_frame = f->frame_no;
+    s->last_seq = seq;
+    const vs_layer *udp = NULL;
+    for (size_t i = 0; i < ei && i < fr->n_layers; i++)
+        if (fr->layers[i].kind == VS_L_UDP)
+            udp = &fr->layers[i];
+    if (udp) {
+        s->udp_encap = true;
+        s->sport = udp->u.udp.sport;
+        s->dport = udp->u.udp.dport;
+    }
+    say(f, " ESP SPI 0x%08" PRIx32 " seq %" PRIu32, spi, seq);
+    const vsa_esp_sa *key = vsa_keys_find_esp(r->keys, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    if (!key) {
+        s->no_key++;
+        set_disp(f, VSA_D_ESP_NO_KEY);
+        say(f, " (no key)");
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("no key"));
+        keep_frame(r, f);
+        return;
+    }
+    size_t ki = (size_t)(key - r->keys->esp);
+    s->key_idx = (int)ki;
+    if (r->ctx_state[ki] == 0)
+        r->ctx_state[ki] = vsa_esp_ctx_init(&r->ctx[ki], key) == 0 ? 1 : -1;
+    if (r->ctx_state[ki] < 0) {
+        s->unsupported++;
+        set_disp(f, VSA_D_ESP_UNSUPPORTED);
+        say(f, " (%s)", r->ctx[ki].error);
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
+        keep_frame(r, f);
+        return;
+    }
+    if (avail < len) {
+        s->truncated++;
+        set_disp(f, VSA_D_ESP_TRUNCATED);
+        say(f, " (truncated: %zu of %zu bytes captured)", avail, len);
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
+        keep_frame(r, f);
+        return;
+    }
+    seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
+    uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
+    vsa_esp_result res;
+    vsa_esp_verdict vd = vsa_esp_decrypt(&r->ctx[ki], esp, len, hi, r->buf, BUFSZ, &res);
+    switch (vd) {
+    case VSA_ESP_OK: break;
+    case VSA_ESP_ICV_BAD:
+        s->icv_fail++;
+        set_disp(f, VSA_D_ESP_ICV_BAD);
+        say(f, " ICV FAILURE");
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("ICV failure"));
+        keep_frame(r, f);
+        return;
+    case VSA_ESP_TRUNCATED:
+        s->truncated++;
+        set_disp(f, VSA_D_ESP_TRUNCATED);
+        say(f, " (too short for the SA's IV, trailer and ICV)");
+        JSET(f, "vpnscope.analyzer.esp.status", json_string("truncated"));
+        keep_frame(r, f);
+        return;
+    case VSA_ESP_UNSUPPORTED:
+    case VSA_ESP_CRYPTO_ERROR:
+        s->unsupported++;
+        set_disp(f, VSA_D_ESP_UNSUPPORTED);
+        say(f, " (%s)", vsa_esp_verdict_name(vd));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
+        keep_frame(r, f);
+        return;
+    default:
+        s->malformed++;
+        set_disp(f, VSA_D_ESP_MALFORMED);
+        say(f, " (%s)", vsa_esp_verdict_name(vd));
+        JSET(f, "vpnscope.analyzer.esp.status", json_string(vsa_esp_verdict_name(vd)));
+        keep_frame(r, f);
+        return;
+    }
+    s->decrypted++;
+    s->bytes_out += res.inner_len;
+    s->mode_nh = res.next_header;
+    if (!res.pad_ok)
+        s->pad_bad++;
+    uint64_t full = (uint64_t)hi << 32 | seq, missing = 0;
+    vsa_seq_event ev = vsa_replay_update(&q->rp, full, &missing);
+    /* the flow's counters (the window itself is the sender's) */
+    switch (ev) {
+    case VSA_SEQ_IN_ORDER: s->rp.n_in_order++; break;
+    case VSA_SEQ_GAP: s->rp.n_gaps++, s->rp.n_missing += missing; break;
+    case VSA_SEQ_REORDERED:
+        s->rp.n_reordered++;
+        if (s->rp.n_missing)
+            s->rp.n_missing--;
+        break;
+    case VSA_SEQ_DUPLICATE: s->rp.n_duplicates++; break;
+    case VSA_SEQ_TOO_OLD: s->rp.n_too_old++; break;
+    case VSA_SEQ_FIRST: break;
+    }
+    set_disp(f, VSA_D_ESP_DECRYPTED);
+    say(f, " [decrypted, %s%s", res.icv_checked ? "ICV good" : "ICV not checked",
+        res.pad_ok ? "" : ", BAD PADDING");
+    if (ev == VSA_SEQ_GAP)
+        say(f, ", %" PRIu64 " missing before", missing);
+    else if (ev == VSA_SEQ_DUPLICATE || ev == VSA_SEQ_TOO_OLD || ev == VSA_SEQ_REORDERED)
+        say(f, ", %s", vsa_seq_event_name(ev));
+    say(f, "]");
+    JSET(f, "vpnscope.analyzer.esp.status", json_string("decrypted"));
+    JSET(f, "vpnscope.analyzer.esp.icv",
+         json_string(res.icv_checked ? "good" : "not checked"));
+    JSET(f, "vpnscope.esp.pad_len", json_integer(res.pad_len));
+    JSET(f, "vpnscope.esp.next_header", json_integer(res.next_header));
+    JSET(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
+    JSET(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
+    if (r->o.mode == VSA_MODE_DECRYPT) {
+        emit_decrypted(r, f, data, caplen, ip, &res);
+        return;
+    }
+    if (r->o.mode == VSA_MODE_DECODE && f->depth < 4) {
+        if (res.next_header == 4 || res.next_header == 41) {
+            say(f, " |");
+            /* the inner packet through the same stack; buf is reused only
+             * after this returns, and inner ESP uses its own copy */
+            uint8_t *copy = malloc(res.inner_len ? res.inner_len : 1);
+            if (copy) {
+                memcpy(copy, r->buf + res.inner_off, res.inner_len);
+                f->depth++;
+                process(r, f, VS_LINKTYPE_RAW, copy, res.inner_len, res.inner_len);
+                f->depth--;
+                free(copy);
+            }
+        } else {
+            say(f, " | transport, next header %u", res.next_header);
+        }
+    }
+}
+
+static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
+                            size_t caplen, const vs_frame *fr, const vs_layer *ipl)
+{
+    (void)linktype;
+    size_t off = ipl->span.off;
+    vs_cursor c;
+    vs_cur_init(&c, data + off, caplen - off, VS_LEN_UNKNOWN);
+    vs_ip_msg m;
+    vs_ip_decode(&c, NULL, &m);
+    if (m.hdr_len == 0 || m.payload.off > caplen - off) {
+        set_disp(f, VSA_D_MALFORMED);
+        return;
+    }
+    size_t plen = m.payload.len;
+    if (m.payload.off + plen > caplen - off) {
+        set_disp(f, VSA_D_TRUNCATED);
+        say(f, " IP fragment (truncated)");
+        return;
+    }
+    vsa_frag fg;
+    memset(&fg, 0, sizeof fg);
+    fg.af = ipl->kind == VS_L_IPV4 ? 4 : 6;
+    memcpy(fg.src, m.src, 16);
+    memcpy(fg.dst, m.dst, 16);
+    fg.id = m.frag_id;
+    fg.proto = m.proto;
+    fg.offset = (uint32_t)m.frag_off * 8;
+    fg.mf = m.mf;
+    fg.data = data + off + m.payload.off;
+    fg.len = plen;
+    fg.frame_no = f->frame_no;
+    fg.ts = (double)f->ts_sec + f->ts_nsec / 1e9;
+    /* the part that precedes the fragmentable part */
+    size_t unfrag = m.hdr_len;
+    if (fg.af == 6) {
+        for (size_t i = 0; i < m.n_ext; i++)
+            if (m.ext[i].type == VS_IPPROTO_FRAGMENT) {
+                unfrag = m.ext[i].span.off;
+                break;
+            }
+    }
+    fg.hdr = data + off;
+    fg.hdr_len = unfrag;
+    vsa_reasm_result rr = vsa_reasm_add(r->reasm, &fg);
+    (void)fr;
+    if (rr == VSA_RA_HELD || rr == VSA_RA_DUPLICATE) {
+        set_disp(f, VSA_D_FRAGMENT_HELD);
+        say(f, " IP fragment id 0x%" PRIx32 " offset %" PRIu32 "%s", fg.id, fg.offset,
+            rr == VSA_RA_DUPLICATE ? " (duplicate)" : "");
+        keep_frame(r, f);
+        return;
+    }
+    if (rr != VSA_RA_COMPLETE) {
+        set_disp(f, VSA_D_FRAGMENT_DROPPED);
+        say(f, " IP fragment dropped (%s)",
+            rr == VSA_RA_CONFLICT ? "overlap with different bytes" : rr == VSA_RA_BAD ? "bad offset or length" : "reassembly limits");
+        keep_frame(r, f);
+        return;
+    }
+    const uint8_t *h, *p;
+    size_t hl, pl;
+    uint64_t first;
+    unsigned nf;
+    vsa_reasm_take(r->reasm, &h, &hl, &p, &pl, &first, &nf);
+    if (hl + pl > BUFSZ) {
+        set_disp(f, VSA_D_FRAGMENT_DROPPED);
+        return;
+    }
+    if (hl)
+        memcpy(r->rbuf, h, hl);
+    if (pl)
+        memcpy(r->rbuf + hl, p, pl);
+    uint8_t *ip = r->rbuf;
+    if (fg.af == 4) {
+        uint16_t tl = (uint16_t)(hl + pl);
+        ip[2] = (uint8_t)(tl >> 8);
+        ip[3] = (uint8_t)tl;
+        ip[6] &= 0x40; /* keep DF, clear MF and the offset */
+        ip[7] = 0;
+        ip[10] = ip[11] = 0;
+        uint16_t ck = vs_inet_cksum(ip, hl, 0);
+        ip[10] = (uint8_t)(ck >> 8);
+        ip[11] = (uint8_t)ck;
+    } else {
+        uint16_t pl6 = (uint16_t)(hl - 40 + pl);
+        ip[4] = (uint8_t)(pl6 >> 8);
+        ip[5] = (uint8_t)pl6;
+        /* the header before the fragment header now names the upper layer */
+        size_t prev_next = 6;
+        for (size_t i = 0; i < m.n_ext; i++) {
+            if (m.ext[i].type == VS_IPPROTO_FRAGMENT)
+                break;
+            prev_next = m.ext[i].span.off;
+        }
+        if (prev_next < hl)
+            ip[prev_next] = fg.proto;
+    }
+    r->reassembled++;
+    say(f, " [reassembled %u fragments from frame %" PRIu64 "]", nf, first);
+    JSET(f, "vpnscope.analyzer.reassembled_fragments", json_integer(nf));
+    uint8_t *copy = malloc(hl + pl);
+    if (!copy)
+        return;
+    memcpy(copy, r->rbuf, hl + pl);
+    bool nw = f->nested_write_ok;
+    f->nested_write_ok = true;
+    f->depth++;
+    process(r, f, VS_LINKTYPE_RAW, copy, hl + pl, hl + pl);
+    f->depth--;
+    f->nested_write_ok = nw;
+    keep_frame(r, f); /* when the datagram wrote nothing */
+    free(copy);
+}
+
+/* IKEv2 message already decoded into r->ike2 (and the frame's tree):
+ * decrypt its SK payload with the user's keys and decode the content. */
+static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_ikev2_msg *m = r->ike2;
+    say(f, " IKEv2 %s %s%s msgid %" PRIu32, vs_val_name_or(vs_vals_ikev2_exch_type, m->exch_type, "?"),
+        m->response ? "response" : "request", m->initiator ? " (I)" : "", m->msgid);
+    if (!m->has_sk)
+        return;
+    if (m->is_fragment) {
+        say(f, " [SKF fragment %u/%u]", m->frag_number, m->frag_total);
+        return;
+    }
+    uint8_t si[8], sr[8];
+    for (int i = 0; i < 8; i++) {
+        si[i] = (uint8_t)(m->ispi >> (56 - 8 * i));
+        sr[i] = (uint8_t)(m->rspi >> (56 - 8 * i));
+    }
+    const vsa_ike2_key *k = vsa_keys_find_ike2(r->keys, si, sr);
+    if (!k) {
+        r->ike_no_key++;
+        say(f, " [encrypted, no key]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t hoff = m->hdr.off;
+    size_t avail = hoff < caplen ? caplen - hoff : 0;
+    size_t mlen = m->length < avail ? m->length : avail;
+    size_t sk_off = m->sk_payload.off - hoff, sk_len = m->sk_payload.len;
+    if (sk_off + sk_len > mlen || sk_len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    vsa_ike2_result res;
+    vsa_ike_verdict vd = vsa_ike2_decrypt(k, m->initiator, data + hoff, mlen, sk_off, sk_len, r->buf, &res);
+    if (vd != VSA_IKE_OK) {
+        if (vd == VSA_IKE_ICV_BAD)
+            r->ike_icv_fail++;
+        else
+            r->ike_failed++;
+        say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        return;
+    }
+    r->ike_decrypted++;
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf + res.inner_off, res.inner_len, VS_LEN_UNKNOWN);
+    size_t before = m->n_payloads;
+    vs_status st = vs_ikev2_decode_payloads(&c, m->sk_first_payload, f->json ? &t2 : NULL, m);
+    if (f->json)
+        tree_to_json(f, &t2);
+    say(f, " [decrypted%s:", res.icv_checked ? ", ICV good" : "");
+    for (size_t i = before; i < m->n_payloads; i++)
+        say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
+    say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
+}
+
+static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
+{
+    for (size_t i = 0; i < r->n_sess; i++)
+        if (memcmp(r->sess[i].icookie, icookie, 8) == 0)
+            return &r->sess[i];
+    if (r->n_sess == 65536)
+        return NULL;
+    if (r->n_sess == r->cap_sess) {
+        size_t nc = r->cap_sess ? r->cap_sess * 2 : 16;
+        ike1_sess *n = realloc(r->sess, nc * sizeof *n);
+        if (!n)
+            return NULL;
+        r->sess = n;
+        r->cap_sess = nc;
+    }
+    ike1_sess *s = &r->sess[r->n_sess++];
+    memset(s, 0, sizeof *s);
+    memcpy(s->icookie, icookie, 8);
+    s->doi = 1;
+    const vsa_ike1_key *k = vsa_keys_find_ike1(r->keys, icookie);
+    if (k) {
+        vsa_ike1_init(&s->st, k);
+        s->have_key = true;
+    }
+    return s;
+}
+
+/* An ISAKMP message (IKEv1 or GDOI) already decoded into r->ike1: learn the
+ * negotiated transform and the KE payloads, decrypt an encrypted body with
+ * the ikev1 table and decode its payloads. */
+static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                         const vs_layer *ip, bool gdoi)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_ikev1_msg *m = r->ike1;
+    const vs_ike_hdr *h = &m->hdr;
+    say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
+        vs_val_name_or(gdoi ? vs_vals_gdoi_exch_type : vs_vals_ike_exch_type, h->exch_type, "?"),
+        h->msgid);
+    if (h->icookie.len != 8 || h->rcookie.len != 8)
+        return;
+    const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
+    static const uint8_t zero[8];
+    bool rzero = memcmp(rc, zero, 8) == 0;
+    ike1_sess *s = ike1_session(r, ic);
+    if (!s)
+        return;
+    int af = ip && ip->kind == VS_L_IPV6 ? 6 : 4;
+    if (ip && rzero && !s->have_init) {
+        s->have_init = true;
+        s->init_af = (uint8_t)af;
+        memcpy(s->init_addr, ip->u.ip.src, 16);
+    }
+    bool from_init = ip && s->have_init ? memcmp(s->init_addr, ip->u.ip.src, af == 4 ? 4 : 16) == 0
+                                        : rzero;
+    if (!(h->flags & 1)) {
+        /* clear: the responder's SA carries the chosen transform; KE payloads give the IV */
+        for (size_t i = 0; i < m->n_payloads; i++) {
+            const vs_ike_payload *p = &m->payloads[i];
+            if (p->type == 1 && p->parent < 0)
+                s->doi = p->value;
+            if (p->type == 1 && !from_init && s->have_key && m->n_transforms && !s->have_transform) {
+                const vs_ike_transform *t = &m->transforms[0];
+                if (vsa_ike1_set_transform(&s->st, t->encr, t->key_length, t->hash) == VSA_IKE_OK)
+                    s->have_transform = true;
+            }
+            if (p->type == 4 && s->have_key && p->data.off + p->data.len <= caplen)
+                vsa_ike1_set_ke(&s->st, from_init, data + p->data.off, p->data.len);
+        }
+        return;
+    }
+    if (!s->have_key) {
+        r->ike_no_key++;
+        say(f, " [encrypted, no key]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t off = h->encrypted.off, len = h->encrypted.len;
+    if (off > caplen || len > caplen - off || len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    bool rt = false;
+    vsa_ike_verdict vd = vsa_ike1_decrypt(&s->st, h->msgid, data + off, len, r->buf, &rt);
+    if (vd != VSA_IKE_OK) {
+        r->ike_failed++;
+        say(f, " [encrypted: %s]", vsa_ike_verdict_name(vd));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        return;
+    }
+    if (rt)
+        r->ike1_retrans++;
+    vs_ikev1_msg *in = r->ike1_inner;
+    memset(in, 0, sizeof *in);
+    in->hdr = *h;
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
+    vs_status st = gdoi ? vs_gdoi_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in)
+                        : vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
+    if (f->json)
+        tree_to_json(f, &t2); /* also when malformed: the fields that did decode */
+    size_t top = 0;
+    for (size_t i = 0; i < in->n_payloads; i++)
+        top += in->payloads[i].parent < 0;
+    if (st != VS_OK && top >= 2) {
+        /* several payload headers chain correctly: the key and IV are right and
+         * the content itself is malformed */
+        r->ike_decrypted++;
+        r->ike1_content_bad++;
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted, malformed payloads"));
+        say(f, " [decrypted%s, malformed payloads:", rt ? ", retransmission" : "");
+        for (size_t i = 0; i < in->n_payloads; i++)
+            if (in->payloads[i].parent < 0)
+                say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                             in->payloads[i].type, "?"));
+        say(f, "]");
+        return;
+    }
+    if (st != VS_OK) {
+        /* no ICV in IKEv1: an undecodable plaintext is the sign of a wrong key or IV */
+        r->ike1_bad_plain++;
+        say(f, " [decrypted, but the payloads do not parse: wrong key?%s]", rt ? ", retransmission" : "");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
+        return;
+    }
+    r->ike_decrypted++;
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    if (rt)
+        JSET(f, "vpnscope.analyzer.ike.retransmission", json_true());
+    say(f, " [decrypted%s:", rt ? ", retransmission" : "");
+    for (size_t i = 0; i < in->n_payloads; i++)
+        if (in->payloads[i].parent < 0)
+            say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
+                                         in->payloads[i].type, "?"));
+    say(f, "]");
+}
+
+static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
+                    size_t wirelen)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_frame fr;
+    vs_tree tree, *t = NULL;
+    if (f->json) {
+        vs_tree_init(&tree, data, items, 4096, problems, 256);
+        t = &tree;
+    }
+    vs_frame_decode(linktype, data, caplen, wirelen, t, &fr);
+    if (f->depth == 0) {
+        f->top_linktype = linktype;
+        f->top_data = data;
+        f->top_caplen = caplen;
+        f->top_wirelen = wirelen;
+        f->top_fr = &fr;
+    }
+    bool ikev2 = false;
+    if (r->tid == 0 && fr.app == VS_APP_IKE && fr.app_span.off + 18 <= caplen &&
+        data[fr.app_span.off + 17] >> 4 == 2) {
+        vs_cursor c = fr.app_cur;
+        vs_ikev2_msg_init(r->ike2);
+        vs_ikev2_decode(&c, t, r->ike2);
+        ikev2 = true;
+    }
+    bool ikev1 = false;
+    if (r->tid == 0 && ((fr.app == VS_APP_IKE && !ikev2) || fr.app == VS_APP_GDOI)) {
+        vs_cursor c = fr.app_cur;
+        memset(r->ike1, 0, sizeof *r->ike1);
+        if (fr.app == VS_APP_GDOI)
+            vs_gdoi_decode(&c, t, r->ike1);
+        else
+            vs_ikev1_decode(&c, t, r->ike1);
+        ikev1 = true;
+    }
+    if (t)
+        tree_to_json(f, t);
+    const vs_layer *outer = NULL;
+    for (size_t i = 0; i < fr.n_layers; i++)
+        if (fr.layers[i].kind == VS_L_IPV4 || fr.layers[i].kind == VS_L_IPV6) {
+            const vs_layer *l = &fr.layers[i];
+            if (!outer) {
+                outer = l;
+                if (f->text) {
+                    char a[64], b[64];
+                    int af = l->kind == VS_L_IPV4 ? 4 : 6;
+                    fmt_addr(a, sizeof a, af, l->u.ip.src);
+                    fmt_addr(b, sizeof b, af, l->u.ip.dst);
+                    say(f, " %s -> %s", a, b);
+                }
+            }
+            if (l->u.ip.fragment && !r->o.no_reassembly && f->depth < 6) {
+                handle_fragment(r, f, linktype, data, caplen, &fr, l);
+                return;
+            }
+        }
+    for (size_t i = 0; i < fr.n_layers; i++) {
+        const vs_layer *l = &fr.layers[i];
+        if (l->kind == VS_L_GRE)
+            say(f, " GRE");
+        else if (l->kind == VS_L_UDP && fr.app != VS_APP_ESP)
+            say(f, " UDP %u -> %u", l->u.udp.sport, l->u.udp.dport);
+        else if (l->kind == VS_L_UDP)
+            say(f, " UDP-encap");
+    }
+    switch (fr.app) {
+    case VS_APP_ESP:
+        handle_esp(r, f, data, caplen, &fr);
+        return;
+    case VS_APP_IKE:
+        set_disp(f, VSA_D_IKE);
+        if (ikev2)
+            handle_ikev2(r, f, data, caplen);
+        else if (ikev1)
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), false);
+        else
+            say(f, " IKEv1");
+        break;
+    case VS_APP_GDOI:
+        set_disp(f, VSA_D_GDOI);
+        if (ikev1)
+            handle_ikev1(r, f, data, caplen, last_ip(&fr, fr.n_layers), true);
+        else
+            say(f, " GDOI");
+        break;
+    case VS_APP_NHRP:
+        set_disp(f, VSA_D_NHRP);
+        say(f, " NHRP");
+        break;
+    case VS_APP_NATT_KEEPALIVE:
+        set_disp(f, VSA_D_NATT_KEEPALIVE);
+        say(f, " NAT-keepalive");
+        break;
+    case VS_APP_INNER_IP:
+        set_disp(f, VSA_D_INNER_IP);
+        say(f, " IP (nested too deep)");
+        break;
+    case VS_APP_FRAGMENT:
+        set_disp(f, VSA_D_FRAGMENT_HELD);
+        say(f, " IP fragment");
+        break;
+    case VS_APP_OTHER:
+        set_disp(f, VSA_D_OTHER);
+        {
+            const vs_layer *ip = last_ip(&fr, fr.n_layers);
+            if (ip)
+                say(f, " proto %u", ip->u.ip.proto);
+        }
+        break;
+    case VS_APP_NONE:
+    default:
+        if (layer_index(&fr, VS_L_AH) < fr.n_layers) {
+            set_disp(f, VSA_D_AH);
+            say(f, " AH");
+        } else {
+            vsa_disp d = reason_disp(fr.reason);
+            set_disp(f, d);
+            say(f, " (%s: %s)", vsa_disp_text(d), vs_frame_reason_name(fr.reason));
+        }
+        break;
+    }
+    keep_frame(r, f);
+}
+
+
+static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
+                        size_t wire, const char *comment)
+{
+    if (r->o.mode != VSA_MODE_DECRYPT || !r->w_open || f->wrote ||
+        (f->depth > 0 && !f->nested_write_ok))
+        return;
+    f->wrote = true;
+    if (vsa_pcapng_write(&r->w, linktype, f->ts_sec, f->ts_nsec, d, (uint32_t)n, (uint32_t)wire,
+                         comment) < 0) {
+        fprintf(r->o.err, "vpnscope: %s\n", r->w.error);
+        r->input_error = true;
+        r->w_open = false;
+    }
+}
+
+void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                    const uint8_t *data, size_t caplen, size_t wirelen)
+{
+    if (r->tid == 0)
+        r->frames++;
+    frame_ctx f;
+    memset(&f, 0, sizeof f);
+    f.frame_no = frame_no;
+    f.ts_sec = ts_sec;
+    f.ts_nsec = ts_nsec;
+    f.text = r->o.mode == VSA_MODE_DECODE && !r->o.json;
+    if (r->o.mode == VSA_MODE_DECODE && r->o.json) {
+        f.json = json_object();
+        char tb[64];
+        fmt_time(tb, sizeof tb, ts_sec, ts_nsec);
+        json_object_set_new(f.json, "frame.number", json_integer((json_int_t)frame_no));
+        json_object_set_new(f.json, "frame.time", json_string(tb));
+        json_object_set_new(f.json, "frame.len", json_integer((json_int_t)wirelen));
+        json_object_set_new(f.json, "frame.cap_len", json_integer((json_int_t)caplen));
+    }
+    process(r, &f, linktype, data, caplen, wirelen);
+    if (!f.disp_set)
+        set_disp(&f, VSA_D_MALFORMED);
+    /* with several threads: ESP frames count where their SA lives, the rest in thread 0 */
+    bool esp_disp = f.disp <= VSA_D_ESP_UNSUPPORTED;
+    if (!f.foreign && (esp_disp || r->tid == 0))
+        r->count[f.disp]++;
+    if (r->o.mode == VSA_MODE_DECODE) {
+        if (f.json) {
+            json_object_set_new(f.json, "vpnscope.analyzer.disposition",
+                                json_string(vsa_disp_key(f.disp)));
+            char *s = json_dumps(f.json, JSON_COMPACT | JSON_ENSURE_ASCII);
+            if (s) {
+                fprintf(r->o.out, "%s\n", s);
+                free(s);
+            }
+        } else {
+            char tb[64];
+            fmt_time(tb, sizeof tb, ts_sec, ts_nsec);
+            fprintf(r->o.out, "%" PRIu64 " %s%s\n", frame_no, tb, f.line);
+        }
+    }
+    json_decref(f.json);
+}
+
+int vsa_run_file(vsa_run *r, const char *path)
+{
+    vsa_capture c;
+    if (vsa_capture_open(&c, path) < 0) {
+        fprintf(r->o.err, "vpnscope: %s\n", c.error);
+        r->input_error = true;
+        return -1;
+    }
+    r->cur_path = path;
+    if (r->o.mode == VSA_MODE_DECRYPT && !r->w_open && r->o.out_path) {
+        if (vsa_pcapng_open(&r->w, r->o.out_path, "vpnscope decrypt") < 0) {
+            fprintf(r->o.err, "vpnscope: %s\n", r->w.error);
+            vsa_capture_close(&c);
+            r->input_error = true;
+            return -1;
+        }
+        r->w_open = true;
+    }
+    bool prog = r->o.progress > 0 || (r->o.progress < 0 && isatty(fileno(r->o.err)));
+    vsa_progress_start(&r->prog, prog, r->o.err, c.file_size);
+    vsa_packet p;
+    int rc;
+    while ((rc = vsa_capture_next(&c, &p)) == 1) {
+        vsa_run_packet(r, c.linktype, p.frame_no, p.ts_sec, p.ts_nsec, p.data, p.caplen, p.wirelen);
+        if ((r->frames & 0x3fff) == 0)
+            vsa_progress_update(&r->prog, vsa_capture_offset(&c), r->frames);
+    }
+    vsa_progress_end(&r->prog);
+    if (rc < 0) {
+        fprintf(r->o.err, "vpnscope: %s\n", c.error);
+        r->input_error = true;
+    }
+    vsa_capture_close(&c);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* reports */
+
+static int cmp_sa(const void *a, const void *b)
+{
+    const sa_stat *x = *(const sa_stat *const *)a, *y = *(const sa_stat *const *)b;
+    return x->first_frame < y->first_frame ? -1 : x->first_frame > y->first_frame;
+}
+
+static void hexkey(FILE *o, const uint8_t *k, size_t n)
+{
+    fputs("0x", o);
+    for (size_t i = 0; i < n; i++)
+        fprintf(o, "%02x", k[i]);
+}
+
+static void sa_key_lines(vsa_run *r, FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    if (!k) {
+        fprintf(o, "     transform: unknown (no key)\n");
+        return;
+    }
+    unsigned bits =
+        (k->enc_key_len - ((k->enc == VSA_ENC_AES_CTR || k->enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+    fprintf(o, "     transform: %s %s ,\n", vsa_enc_name(k->enc, bits, k->icv_len),
+            vsa_integ_name(k->integ));
+    fprintf(o, "     in use settings ={%s%s%s, }\n",
+            s->decrypted ? ((s->mode_nh == 4 || s->mode_nh == 41) ? "Tunnel" : "Transport") : "?",
+            s->udp_encap ? " UDP-Encaps" : "", k->esn ? ", esn" : "");
+    fprintf(o, "     key: %s", k->origin);
+    if (r->o.show_keys) {
+        fputs(" enc ", o);
+        hexkey(o, k->enc_key, k->enc_key_len);
+        if (k->auth_key_len) {
+            fputs(" auth ", o);
+            hexkey(o, k->auth_key, k->auth_key_len);
+        }
+    }
+    fputc('\n', o);
+}
+
+static void sa_counter_lines(FILE *o, const sa_stat *s, const vsa_esp_sa *k)
+{
+    bool verifies = k && ((k->integ != VSA_INTEG_NONE && k->integ != VSA_INTEG_ANY) ||
+                          vsa_enc_is_aead(k->enc));
+    fprintf(o, "     #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64 ", #pkts verify: %" PRIu64 "\n",
+            s->pkts, s->decrypted, verifies ? s->decrypted : 0);
+    fprintf(o, "     #bytes received: %" PRIu64 ", #bytes decrypted: %" PRIu64 "\n", s->bytes_in,
+            s->bytes_out);
+    fprintf(o, "     #pkts ICV failures (verify failed): %" PRIu64 "\n", s->icv_fail);
+    fprintf(o, "     #pkts no key: %" PRIu64 ", #pkts truncated: %" PRIu64 ", #pkts malformed: %" PRIu64
+               ", #pkts bad padding: %" PRIu64 ", #pkts unsupported: %" PRIu64 "\n",
+            s->no_key, s->truncated, s->malformed, s->pad_bad, s->unsupported);
+    fprintf(o, "     #pkts replay/duplicate: %" PRIu64 ", #pkts too old: %" PRIu64
+               ", #pkts reordered: %" PRIu64 ", #seq gaps: %" PRIu64 " (%" PRIu64 " missing)\n",
+            s->rp.n_duplicates, s->rp.n_too_old, s->rp.n_reordered, s->rp.n_gaps, s->rp.n_missing);
+}
+
+static void sa_add(sa_stat *t, const sa_stat *s)
+{
+    t->pkts += s->pkts;
+    t->decrypted += s->decrypted;
+    t->bytes_in += s->bytes_in;
+    t->bytes_out += s->bytes_out;
+    t->icv_fail += s->icv_fail;
+    t->truncated += s->truncated;
+    t->malformed += s->malformed;
+    t->pad_bad += s->pad_bad;
+    t->unsupported += s->unsupported;
+    t->no_key += s->no_key;
+    t->rp.n_duplicates += s->rp.n_duplicates;
+    t->rp.n_too_old += s->rp.n_too_old;
+    t->rp.n_reordered += s->rp.n_reordered;
+    t->rp.n_gaps += s->rp.n_gaps;
+    t->rp.n_missing += s->rp.n_missing;
+    if (s->decrypted)
+        t->mode_nh = s->mode_nh;
+    t->udp_encap |= s->udp_encap;
+}
+
+/* One block per SA, as IOS shows them; an SPI used by several flows (a
+ * GETVPN group SA, one SPI for every member) is one block with its totals and
+ * a line per sender -> receiver flow. */
+static void sa_report(vsa_run *r, FILE *o)
+{
+    sa_stat **v = calloc(r->sa_n ? r->sa_n : 1, sizeof *v);
+    bool *done = calloc(r->sa_n ? r->sa_n : 1, 1);
+    if (!v || !done) {
+        free(v);
+        free(done);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < r->sa_cap; i++)
+        if (r->sa[i].used)
+            v[n++] = &r->sa[i];
+    qsort(v, n, sizeof *v, cmp_sa);
+    size_t groups = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        groups++;
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == v[i]->spi && v[j]->key_idx == v[i]->key_idx)
+                done[j] = true;
+    }
+    memset(done, 0, n);
+    fprintf(o, "ESP security associations seen: %zu (%zu flows)\n", groups, n);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        const sa_stat *s = v[i];
+        const vsa_esp_sa *k = s->key_idx >= 0 ? &r->keys->esp[s->key_idx] : NULL;
+        size_t members = 0;
+        sa_stat sum;
+        memset(&sum, 0, sizeof sum);
+        for (size_t j = i; j < n; j++)
+            if (v[j]->spi == s->spi && v[j]->key_idx == s->key_idx) {
+                members++;
+                sa_add(&sum, v[j]);
+            }
+        char a[64], b[64];
+        if (members == 1) {
+            done[i] = true;
+            fmt_addr(a, sizeof a, s->af, s->src);
+            fmt_addr(b, sizeof b, s->af, s->dst);
+            fprintf(o, "\n   local/remote: %s -> %s", a, b);
+            if (s->udp_encap)
+                fprintf(o, " (UDP %u -> %u)", s->sport, s->dport);
+            fprintf(o, "\n     spi: 0x%08" PRIX32 "(%" PRIu32 ")\n", s->spi, s->spi);
+            sa_key_lines(r, o, s, k);
+            sa_counter_lines(o, s, k);
+            fprintf(o, "     sequence: first %" PRIu32 ", last %" PRIu32 "; frames: first %" PRIu64
+                       ", last %" PRIu64 "\n",
+                    s->first_seq, s->last_seq, s->first_frame, s->last_frame);
+            continue;
+        }
+        fprintf(o, "\n   spi: 0x%08" PRIX32 "(%" PRIu32 ")  one SPI, %zu flows (group SA)\n", s->spi,
+                s->spi, members);
+        sa_key_lines(r, o, &sum, k);
+        sa_counter_lines(o, &sum, k);
+        fprintf(o, "     flows: sender -> receiver: decaps/decrypt, ICV failures, replays, gaps, "
+                   "sequence first-last, frames first-last\n");
+        for (size_t j = i; j < n; j++) {
+            const sa_stat *m = v[j];
+            if (m->spi != s->spi || m->key_idx != s->key_idx)
+                continue;
+            done[j] = true;
+            fmt_addr(a, sizeof a, m->af, m->src);
+            fmt_addr(b, sizeof b, m->af, m->dst);
+            fprintf(o, "       %s -> %s%s: %" PRIu64 "/%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+                       ", %" PRIu32 "-%" PRIu32 ", %" PRIu64 "-%" PRIu64 "\n",
+                    a, b, m->udp_encap ? " (UDP)" : "", m->pkts, m->decrypted, m->icv_fail,
+                    m->rp.n_duplicates, m->rp.n_gaps, m->first_seq, m->last_seq, m->first_frame,
+                    m->last_frame);
+        }
+    }
+    free(v);
+    free(done);
+}
+
+static bool findings(const vsa_run *r)
+{
+    for (size_t i = 0; i < r->sa_cap; i++) {
+        const sa_stat *s = &r->sa[i];
+        if (s->used && (s->icv_fail || s->pad_bad || s->malformed || s->rp.n_duplicates ||
+                        s->rp.n_too_old))
+            return true;
+    }
+    return false;
+}
+
+int vsa_run_finish(vsa_run *r)
+{
+    vsa_reasm_flush(r->reasm);
+    FILE *o = r->o.out;
+    if (r->o.mode == VSA_MODE_DECODE && r->o.json)
+        o = r->o.err;
+    if (r->o.mode == VSA_MODE_DECRYPT && r->o.out_path && strcmp(r->o.out_path, "-") == 0)
+        o = r->o.err;
+    if (r->o.mode == VSA_MODE_SA)
+        sa_report(r, o);
+    const vsa_reasm_stats *rs = vsa_reasm_stats_get(r->reasm);
+    fprintf(o, "%s%" PRIu64 " frames:\n", r->o.mode == VSA_MODE_SA ? "\n" : "", r->frames);
+    for (int d = 0; d < VSA_D__COUNT; d++)
+        if (r->count[d])
+            fprintf(o, "  %10" PRIu64 "  %s [%s]\n", r->count[d], vsa_disp_text(d), vsa_disp_key(d));
+    if (rs->fragments)
+        fprintf(o,
+                "  IP reassembly: %" PRIu64 " fragments, %" PRIu64 " datagrams completed, %" PRIu64
+                " duplicate, %" PRIu64 " overlap conflicts, %" PRIu64 " bad, %" PRIu64
+                " timed out or incomplete, %" PRIu64 " evicted (%" PRIu64 " fragments lost)\n",
+                rs->fragments, rs->completed, rs->duplicates, rs->conflicts, rs->bad, rs->timed_out,
+                rs->evicted, rs->frags_lost);
+    if (r->ike_decrypted || r->ike_no_key || r->ike_icv_fail || r->ike_failed)
+        fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
+                   " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
+                r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
+    if (r->ike1_retrans || r->ike1_bad_plain || r->ike1_content_bad)
+        fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
+                   " decrypted bodies whose payloads do not parse (wrong key?), %" PRIu64
+                   " decrypted with malformed payload content\n",
+                r->ike1_retrans, r->ike1_bad_plain, r->ike1_content_bad);
+    int rc = 0;
+    if (r->w_open) {
+        if (vsa_pcapng_close(&r->w) < 0) {
+            fprintf(r->o.err, "vpnscope: %s\n", r->w.error);
+            r->input_error = true;
+        }
+        r->w_open = false;
+    }
+    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain)
+        rc = 1;
+    if (r->input_error)
+        rc = 2;
+    fflush(o);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* several threads (sa mode) */
+
+typedef struct par_job {
+    vsa_run *r;
+    char *const *paths;
+    int n;
+} par_job;
+
+static void *par_main(void *arg)
+{
+    par_job *j = arg;
+    for (int i = 0; i < j->n; i++)
+        vsa_run_file(j->r, j->paths[i]);
+    return NULL;
+}
+
+static void merge_into(vsa_run *dst, vsa_run *src)
+{
+    for (int d = 0; d < VSA_D__COUNT; d++)
+        dst->count[d] += src->count[d];
+    for (size_t i = 0; i < src->sa_cap; i++)
+        if (src->sa[i].used) {
+            const sa_stat *o = &src->sa[i];
+            sa_stat *n = sa_get(dst, o->spi, o->af, o->src, o->dst);
+            *n = *o;
+        }
+    dst->input_error |= src->input_error;
+}
+
+int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
+{
+    unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
+    vsa_run *runs[64] = {0};
+    FILE *null = NULL;
+    int rc = VSA_EXIT_PIPELINE_ERROR;
+    for (unsigned t = 0; t < n; t++) {
+        vsa_opts ot = *o;
+        if (t > 0) {
+            /* one copy of each input error and progress bar: thread 0's */
+            if (!null)
+                null = fopen("/dev/null", "w");
+            if (!null)
+                goto out;
+            ot.err = null;
+            ot.out = null;
+            ot.progress = 0;
+        }
+        runs[t] = vsa_run_new(&ot, keys);
+        if (!runs[t])
+            goto out;
+        runs[t]->tid = t;
+        runs[t]->nthreads = n;
+    }
+    pthread_t th[64];
+    par_job jobs[64];
+    for (unsigned t = 0; t < n; t++) {
+        jobs[t] = (par_job){runs[t], paths, n_paths};
+        if (t > 0 && pthread_create(&th[t], NULL, par_main, &jobs[t]) != 0) {
+            fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
+            for (unsigned u = 1; u < t; u++)
+                pthread_join(th[u], NULL);
+            goto out;
+        }
+    }
+    par_main(&jobs[0]);
+    for (unsigned t = 1; t < n; t++)
+        pthread_join(th[t], NULL);
+    for (unsigned t = 1; t < n; t++)
+        merge_into(runs[0], runs[t]);
+    rc = vsa_run_finish(runs[0]);
+out:
+    for (unsigned t = 0; t < 64; t++)
+        vsa_run_free(runs[t]);
+    if (null)
+        fclose(null);
+    return rc;
+}

@@ -88,6 +88,11 @@ static int dissect_ikev1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 #endif
 
 #ifdef VS_HAVE_IKEV2
+/* vs_ws_ikev2_crypt.c */
+void vs_ws_ikev2_after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
+                              const guint8 *buf, vs_ikev2_msg *m);
+void vs_ws_ikev2_crypt_register(int proto);
+
 static vs_status dec_ikev2(vs_cursor *c, vs_tree *t, void *out, const void *opts)
 {
     (void)opts;
@@ -97,7 +102,12 @@ static vs_status dec_ikev2(vs_cursor *c, vs_tree *t, void *out, const void *opts
 static int dissect_ikev2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     vs_ikev2_msg *m = wmem_new0(pinfo->pool, vs_ikev2_msg);
-    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev2, m, NULL, NULL);
+    vs_ikev2_msg_init(m);
+    proto_item *root = NULL;
+    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev2, m, NULL, &root);
+    vs_ws_ikev2_after_decode(tvb, pinfo,
+                             root ? proto_item_add_subtree(root, vs_ws_ett[VS_F_IKEV2]) : NULL,
+                             t->buf, m);
     char suffix[64];
     g_snprintf(suffix, sizeof suffix, " MID=%u %s %s", m->msgid,
                m->initiator ? "Initiator" : "Responder", m->response ? "Response" : "Request");
@@ -190,8 +200,10 @@ void vs_ws_register_ike(void)
     }
 #endif
 #ifdef VS_HAVE_IKEV2
-    if (proto_named("vpnscope.ikev2") >= 0)
+    if (proto_named("vpnscope.ikev2") >= 0) {
         h_ikev2 = register_dissector("vpnscope.ikev2", dissect_ikev2, proto_named("vpnscope.ikev2"));
+        vs_ws_ikev2_crypt_register(proto_named("vpnscope.ikev2"));
+    }
 #endif
 #ifdef VS_HAVE_GDOI
     if (proto_named("vpnscope.gdoi") >= 0)

@@ -550,6 +550,12 @@ def cmd_decrypt(ts, args):
          {8: "0x599f3d8a", 18: "0x599f3d8a", 28: "0x599f3d8a"}),
         ("getvpn-3des.pcap", "ikev1_decryption_table", "vpnscope.ike.id.ipv4",
          {5: "192.168.101.2", 6: "192.168.100.1"}),
+        # IKEv2 IKE_AUTH (values as the built-in also decrypts them): identities and the
+        # traffic selectors of the first child SA.
+        ("ikev2-s2s.pcap", "ikev2_decryption_table", "vpnscope.ikev2.id.ipv4",
+         {5: "192.0.2.1,192.0.2.2", 6: "192.0.2.2"}),
+        ("ikev2-s2s.pcap", "ikev2_decryption_table", "vpnscope.ikev2.ts.start_ipv4",
+         {5: "10.1.1.0,10.2.2.0", 6: "10.1.1.0,10.2.2.0"}),
     ]
     ran = fails = 0
     for name, keyfile, field, want in cases:
@@ -561,9 +567,9 @@ def cmd_decrypt(ts, args):
         keys = vpt.keys_for(cap)
         if keyfile:
             keys = {keyfile: os.path.join(os.path.dirname(cap), keyfile)}
-        keys = {k: v for k, v in keys.items() if k.startswith("ikev1")}
+        keys = {k: v for k, v in keys.items() if k.startswith("ikev")}
         if not keys:
-            print("skip: %s: no ikev1_decryption_table" % name)
+            print("skip: %s: no IKE decryption table" % name)
             continue
         ran += 1
         got = field_table(ts, cap, [field], True, [], keys)

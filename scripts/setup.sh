@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
   libpcap-dev libssl-dev libyaml-dev libjansson-dev libcriterion-dev
-  libwireshark-dev libglib2.0-dev)
+  libwireshark-dev libglib2.0-dev libgcrypt20-dev)
 test_pkgs=(tshark tcpdump tcpreplay python3 python3-scapy python3-cryptography
   iproute2 util-linux procps)
 lab_pkgs=(strongswan-charon strongswan-swanctl libcharon-extra-plugins

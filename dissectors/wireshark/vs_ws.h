@@ -63,9 +63,10 @@ const char *vs_ws_first_name(const vs_tree *t, vs_field_id f);
 /* A core decoder behind one signature (opts: decoder options or NULL). */
 typedef vs_status (*vs_ws_decode_fn)(vs_cursor *c, vs_tree *t, void *out, const void *opts);
 
-/* Decode tvb with fn and render the result; returns the tree (packet scope). */
+/* Decode tvb with fn and render the result; returns the tree (packet scope)
+ * and, when root is not NULL, the rendered protocol item. */
 const vs_tree *vs_ws_run(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vs_ws_decode_fn fn,
-                         void *out, const void *opts, vs_status *status);
+                         void *out, const void *opts, proto_item **root);
 /* Protocol column; Info = the value name of the first item of field info
  * (VS_F__COUNT: none), then suffix, then the first error problem. */
 void vs_ws_columns(packet_info *pinfo, const char *proto_col, const vs_tree *t, vs_field_id info,

@@ -9,17 +9,17 @@
 #include <epan/prefs.h>
 
 const vs_tree *vs_ws_run(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vs_ws_decode_fn fn,
-                         void *out, const void *opts, vs_status *status)
+                         void *out, const void *opts, proto_item **root)
 {
     size_t cap, wire;
     const guint8 *buf = vs_ws_bytes(tvb, &cap, &wire);
     vs_tree *t = vs_ws_tree_new(buf, cap);
     vs_cursor c;
     vs_cur_init(&c, buf, cap, wire);
-    vs_status st = fn(&c, t, out, opts);
-    if (status)
-        *status = st;
-    vs_ws_render(t, tvb, pinfo, tree);
+    fn(&c, t, out, opts);
+    proto_item *r = vs_ws_render(t, tvb, pinfo, tree);
+    if (root)
+        *root = r;
     return t;
 }
 

@@ -55,6 +55,19 @@ static int proto_named(const char *name)
 }
 
 #ifdef VS_HAVE_IKEV1
+/* vs_ws_ikev1_crypt.c */
+void vs_ws_ikev1_after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
+                              const guint8 *buf, const vs_isakmp_msg *m, gboolean gdoi);
+void vs_ws_ikev1_crypt_register(int proto);
+
+/* Decrypted payloads go under the message's protocol item. */
+static void after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_item *root, const vs_tree *t,
+                         const vs_isakmp_msg *m, vs_field_id proto_field, gboolean gdoi)
+{
+    proto_tree *rt = root ? proto_item_add_subtree(root, vs_ws_ett[proto_field]) : NULL;
+    vs_ws_ikev1_after_decode(tvb, pinfo, rt, t->buf, m, gdoi);
+}
+
 static vs_status dec_ikev1(vs_cursor *c, vs_tree *t, void *out, const void *opts)
 {
     (void)opts;
@@ -64,7 +77,9 @@ static vs_status dec_ikev1(vs_cursor *c, vs_tree *t, void *out, const void *opts
 static int dissect_ikev1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     vs_ikev1_msg *m = wmem_new0(pinfo->pool, vs_ikev1_msg);
-    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev1, m, NULL, NULL);
+    proto_item *root = NULL;
+    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev1, m, NULL, &root);
+    after_decode(tvb, pinfo, root, t, m, VS_F_IKE, FALSE);
     vs_ws_columns(pinfo, proto_short("vpnscope.ike"), t, f_ike_exch,
                   (m->hdr.flags & 1) ? " (encrypted)" : NULL);
     vs_ws_tap_message(pinfo, "IKEv1", vs_ws_first_name(t, f_ike_exch));
@@ -73,6 +88,11 @@ static int dissect_ikev1(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 #endif
 
 #ifdef VS_HAVE_IKEV2
+/* vs_ws_ikev2_crypt.c */
+void vs_ws_ikev2_after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
+                              const guint8 *buf, vs_ikev2_msg *m);
+void vs_ws_ikev2_crypt_register(int proto);
+
 static vs_status dec_ikev2(vs_cursor *c, vs_tree *t, void *out, const void *opts)
 {
     (void)opts;
@@ -82,7 +102,12 @@ static vs_status dec_ikev2(vs_cursor *c, vs_tree *t, void *out, const void *opts
 static int dissect_ikev2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     vs_ikev2_msg *m = wmem_new0(pinfo->pool, vs_ikev2_msg);
-    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev2, m, NULL, NULL);
+    vs_ikev2_msg_init(m);
+    proto_item *root = NULL;
+    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_ikev2, m, NULL, &root);
+    vs_ws_ikev2_after_decode(tvb, pinfo,
+                             root ? proto_item_add_subtree(root, vs_ws_ett[VS_F_IKEV2]) : NULL,
+                             t->buf, m);
     char suffix[64];
     g_snprintf(suffix, sizeof suffix, " MID=%u %s %s", m->msgid,
                m->initiator ? "Initiator" : "Responder", m->response ? "Response" : "Request");
@@ -102,7 +127,11 @@ static vs_status dec_gdoi(vs_cursor *c, vs_tree *t, void *out, const void *opts)
 static int dissect_gdoi(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     vs_gdoi_msg *m = wmem_new0(pinfo->pool, vs_gdoi_msg);
-    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_gdoi, m, NULL, NULL);
+    proto_item *root = NULL;
+    const vs_tree *t = vs_ws_run(tvb, pinfo, tree, dec_gdoi, m, NULL, &root);
+#ifdef VS_HAVE_IKEV1
+    after_decode(tvb, pinfo, root, t, m, VS_F_GDOI, TRUE);
+#endif
     vs_ws_columns(pinfo, proto_short("vpnscope.gdoi"), t, f_gdoi_exch,
                   (m->hdr.flags & 1) ? " (encrypted)" : NULL);
     vs_ws_tap_message(pinfo, "GDOI", vs_ws_first_name(t, f_gdoi_exch));
@@ -165,12 +194,16 @@ void vs_ws_register_ike(void)
     f_ikev2_exch = vs_field_by_name("vpnscope.ikev2.exch_type");
     f_gdoi_exch = vs_field_by_name("vpnscope.gdoi.exch_type");
 #ifdef VS_HAVE_IKEV1
-    if (proto_named("vpnscope.ike") >= 0)
+    if (proto_named("vpnscope.ike") >= 0) {
         h_ikev1 = register_dissector("vpnscope.ike", dissect_ikev1, proto_named("vpnscope.ike"));
+        vs_ws_ikev1_crypt_register(proto_named("vpnscope.ike"));
+    }
 #endif
 #ifdef VS_HAVE_IKEV2
-    if (proto_named("vpnscope.ikev2") >= 0)
+    if (proto_named("vpnscope.ikev2") >= 0) {
         h_ikev2 = register_dissector("vpnscope.ikev2", dissect_ikev2, proto_named("vpnscope.ikev2"));
+        vs_ws_ikev2_crypt_register(proto_named("vpnscope.ikev2"));
+    }
 #endif
 #ifdef VS_HAVE_GDOI
     if (proto_named("vpnscope.gdoi") >= 0)

@@ -240,23 +240,39 @@ def missing_map(pkts, d, raw):
 
 V1_GRE_IPSEC = ['MM'] * 6 + ['QM'] * 3 + ['INFO'] * 2
 
+
+def esp_mode(next_header, encap_mode):
+    """Every decrypted ESP packet has this next header (4 IPv4 = tunnel mode, 47 GRE or other =
+    transport mode) and the Quick Mode / IKE_AUTH agreed this encapsulation mode (IKEv1:
+    1 tunnel, 2 transport; None: not checked)."""
+    def check(pkts, d, raw):
+        nh = {int(p.first('esp.protocol') or '-1', 0) for p in pkts if p.first('esp.spi') is not None}
+        if nh != {next_header}:
+            return f'ESP next headers {nh}, expected {{{next_header}}}'
+        if encap_mode is not None:
+            modes = {f[1] for p in pkts for f in p.fields if f[0] == 'isakmp.ipsec.attr.encap_mode'}
+            if modes != {str(encap_mode)}:
+                return f'Quick Mode encapsulation modes {modes}, expected {{{encap_mode}}}'
+        return None
+    return check
+
 SAMPLES.update({
     'ipsec-manual-keys': dict(
         ike=[], esp=dict(frames=8, spis=2, spi_values=[0x1001, 0x1002], negotiated=False),
-        extra=[icmp_echo(4, 'esp')]),
+        extra=[icmp_echo(4, 'esp'), esp_mode(4, None)]),
     'gre-p2p': dict(
         ike=[], nhrp=[], count={'gre': (30, 400)},
         extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre')]),
     'gre-ipsec-tunnel': dict(
         ike=V1_GRE_IPSEC, esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre]),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre, esp_mode(4, 1)]),
     'gre-ipsec-transport': dict(
         ike=V1_GRE_IPSEC, esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre]),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre, esp_mode(47, 2)]),
     'svti': dict(
         ike=['SA_INIT>', 'SA_INIT<', 'AUTH>', 'AUTH<', 'INFO>', 'INFO<'],
         esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'esp'),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'esp'), esp_mode(4, None),
                lambda pkts, d, raw: None if not any('gre' in p.protos for p in pkts)
                else 'GRE found: a VTI carries IP directly in ESP']),
     'mgre-static-nhrp': dict(

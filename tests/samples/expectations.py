@@ -295,3 +295,37 @@ SAMPLES.update({
         extra=[gre_key(42), nhrp_registrations(['192.0.2.11', '192.0.2.12'], ['192.0.2.1']),
                missing_map]),
 })
+
+
+def ike_counts(**want):
+    """IKE message counts by label when several exchanges interleave (order not fixed)."""
+    def check(pkts, d, raw):
+        from oracle import ike_label
+        have = {}
+        for p in pkts:
+            if p.first('isakmp.exchangetype') is not None:
+                lbl = ike_label(p)
+                have[lbl] = have.get(lbl, 0) + 1
+        return None if have == want else f'IKE messages {have}, expected {want}'
+    return check
+
+
+def ike_pairs(*pairs):
+    """Main Mode exchanges happened exactly between these address pairs."""
+    def check(pkts, d, raw):
+        got = {frozenset((p.first('ip.src'), p.first('ip.dst'))) for p in pkts
+               if p.first('isakmp.exchangetype') == '2'}
+        want = {frozenset(x) for x in pairs}
+        return None if got == want else f'Main Mode pairs {sorted(map(sorted, got))}, expected {sorted(map(sorted, want))}'
+    return check
+
+
+SAMPLES['dmvpn-phase3-ipsec'] = dict(
+    ike_retrans=0, esp=dict(frames=(50, 2000), spis=6),
+    nhrp=phase3_sequence,
+    extra=[ike_counts(MM=18, QM=9),
+           ike_pairs(('192.0.2.11', '192.0.2.1'), ('192.0.2.12', '192.0.2.1'),
+                     ('192.0.2.11', '192.0.2.12')),
+           esp_mode(47, 2), no_clear_gre, gre_key(42),
+           nhrp_registrations(['192.0.2.11', '192.0.2.12'], ['192.0.2.1']),
+           ospf_types(1, 2, 3, 4, 5), icmp_echo(16, 'gre'), phase3_shortcut])

@@ -2,12 +2,12 @@
 # Scenario 11 (guest, kernel ESP): DMVPN phase 3 protected by IPsec, as dmvpn-phase3 plus
 # "tunnel protection": ESP in transport mode protects every GRE packet, IKEv1-negotiated on
 # demand. IKE: Main Mode PSK AES-256/SHA-1/group 14; Quick Mode ESP AES-256 + HMAC-SHA1-96,
-# transport, traffic selectors <nbma>[gre] <-> <peer nbma>[gre]. Spoke-to-spoke: after the
-# Resolution Reply, the first GRE packet from spoke1 to spoke2 makes the kernel ask charon for
-# an SA (trap policy, acquire) and the two spokes negotiate their own SAs.
+# transport, traffic selectors <nbma>[gre] <-> <peer nbma>[gre]. The spokes bring up their SAs
+# with the hub and with each other at start; NHRP, OSPF, redirect, resolution and the direct
+# spoke-to-spoke traffic then all travel inside ESP.
 # (FRR's own integration, "tunnel protection vici profile", needs a strongSwan patch that
-# Debian lacks - charon answers nhrpd's initiate with "unable to resolve %any" - so the SAs are
-# triggered by the kernel instead, the way IOS negotiates on the first packet too.)
+# Debian lacks - charon answers nhrpd's initiate with "unable to resolve %any" - so charon is
+# configured on its own, as IOS crypto is next to NHRP.)
 set -euo pipefail
 source "$(dirname "$0")/../../lib/ns.sh"
 source "$(dirname "$0")/../../lib/dmvpn.sh"
@@ -62,7 +62,7 @@ secrets='secrets {
 { echo "connections {"; conn hub 192.0.2.12 192.0.2.1 start; conn spoke1 192.0.2.12 192.0.2.11 none; echo "}"
   echo "$secrets"; } >"$RUN/spoke2/swanctl/swanctl.conf"
 lab_capture inet br0 "$RUN/capture.pcap"
-for r in hub spoke1 spoke2; do lab_load $r; done
+for r in hub spoke2 spoke1; do lab_load $r; done   # spoke1 initiates to spoke2: spoke2 first
 sa_up() { [[ $(in_ns spoke1 ip xfrm state | grep -c '^src') -ge 4 && $(in_ns spoke2 ip xfrm state | grep -c '^src') -ge 4 ]]; }
 lab_wait 120 sa_up || lab_die "the IPsec SAs did not come up"
 dmvpn_frr hub 1.1.1.1 10.10.0.0/24 " ip nhrp map multicast dynamic

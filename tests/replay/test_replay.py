@@ -139,6 +139,24 @@ def replay_case(vpnscope, script, name, capture, command, args, timing, expect):
               f"{nums[3]} dropped; output equal: {live_out == ref_out}", flush=True)
 
 
+def test_cut_frames(vpnscope, script, capture):
+    """A capture cut by its snap length: only the captured bytes exist on the wire, so the
+    replay warns and live vpnscope sees a short packet (malformed) where the file analysis
+    sees a capture cut short (truncated). Everything else stays equal."""
+    print(f"--- frames cut by the snap length: {capture}", flush=True)
+    ref = subprocess.run([vpnscope, "decode", capture], stdout=subprocess.PIPE)
+    live = subprocess.run([script, "--vpnscope", vpnscope, "-t", "decode", capture],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check("warning: 2 of 2 frames" in live.stderr and "cut short" in live.stderr,
+          f"cut frames: no warning in {live.stderr!r}")
+    a = normalise(ref.stdout, False)
+    b = normalise(live.stdout.encode(), False)
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    check(len(a) == len(b) and len(diff) == 2, f"cut frames: differences {diff}")
+    check(diff and b"GRE (truncated headers" in diff[0][0] and b"GRE (malformed headers" in diff[0][1],
+          f"cut frames: frame 2 {diff[:1]}")
+
+
 def test_not_root(vpnscope, script, capture):
     print("--- refusal when not root", flush=True)
     if not shutil.which("setpriv"):
@@ -216,6 +234,9 @@ def main():
     before = netns_list()
     for name, cap, cmd, args, timing, expect in cases:
         replay_case(vpnscope, script, name, cap, cmd, args, timing, expect)
+    cut = os.path.join(shared, "tcpdump__gre-heapoverflow-2.pcap")
+    if os.path.isfile(cut):
+        test_cut_frames(vpnscope, script, cut)
     check(netns_list() == before, f"namespaces left behind: {netns_list()}")
     test_not_root(vpnscope, script, getvpn)
     test_interrupt(vpnscope, script, getvpn)

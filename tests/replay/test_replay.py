@@ -247,6 +247,17 @@ def test_merged_burst(vpnscope, script, samples):
     print(f"    merged: {n} frames, output equal: {a == b}", flush=True)
 
 
+def test_vpnscope_error(vpnscope, script, capture):
+    """vpnscope refusing its arguments (a missing key file) ends the replay with vpnscope's
+    status 2 and its message, not with a report of lost frames."""
+    print("--- vpnscope refuses its arguments", flush=True)
+    p = subprocess.run([script, "--vpnscope", vpnscope, "-t", "-k", "/nonexistent/esp_sa", capture],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(p.returncode == 2, f"vpnscope error: exit {p.returncode}, expected 2")
+    check("/nonexistent/esp_sa: cannot open key file" in p.stderr and "FRAMES LOST" not in p.stderr
+          and "vpnscope exited (status 2)" in p.stderr, f"vpnscope error: {p.stderr!r}")
+
+
 def test_not_root(vpnscope, script, capture):
     print("--- refusal when not root", flush=True)
     if not shutil.which("setpriv"):
@@ -331,6 +342,7 @@ def main():
     check(netns_list() == before, f"namespaces left behind: {netns_list()}")
     test_lost_frame(vpnscope, script)
     test_merged_burst(vpnscope, script, samples)
+    test_vpnscope_error(vpnscope, script, getvpn)
     test_not_root(vpnscope, script, getvpn)
     test_interrupt(vpnscope, script, getvpn)
     for d in TMPDIRS:

@@ -85,6 +85,18 @@ def normalise(out, is_json):
     return lines
 
 
+def span(out):
+    """Seconds between the first and the last frame of decode's text output."""
+    from datetime import datetime, timezone
+    stamps = []
+    for line in out.splitlines():
+        m = re.match(rb"\d+ (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d+)Z ", line)
+        if m:
+            t = datetime.strptime(m.group(1).decode(), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+            stamps.append(t.timestamp() + float(b"0." + m.group(2)))
+    return stamps[-1] - stamps[0] if stamps else None
+
+
 def totals(text_lines):
     """The 'N frames:' block: {'frames': N, 'esp.decrypted': n, ...}."""
     t = {}
@@ -127,6 +139,14 @@ def replay_case(vpnscope, script, name, capture, command, args, timing, expect):
         for k, v in expect.items():
             check(t_ref.get(k) == v, f"{name}: file totals {k}={t_ref.get(k)}, expected {v}")
         check(t_ref.get("frames") == n, f"{name}: vpnscope counted {t_ref.get('frames')} of {n} frames")
+    if command == "decode" and not is_json and "--topspeed" not in timing:
+        # The replay keeps the capture's timing: it may run late on a busy machine, but
+        # never faster than the file's span divided by the multiplier.
+        mult = float(timing[timing.index("--multiplier") + 1]) if "--multiplier" in timing else 1.0
+        want, got = span(ref.stdout) / mult, span(live.stdout)
+        check(got is not None and got >= 0.95 * want,
+              f"{name}: live span {got} s, the timing asks for {want:.3f} s")
+        print(f"    {name}: live span {got:.3f} s for {want:.3f} s asked", flush=True)
     m = re.search(rb"frames in file (\d+), sent by tcpreplay (\d+), captured (\d+), "
                   rb"dropped by kernel (\d+)(?:, analysed by vpnscope (\d+))?", live.stderr)
     check(m is not None, f"{name}: no replay report on stderr")

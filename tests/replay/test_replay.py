@@ -278,6 +278,22 @@ def test_vpnscope_error(vpnscope, script, capture):
           and "vpnscope exited (status 2)" in p.stderr, f"vpnscope error: {p.stderr!r}")
 
 
+def test_no_netns(vpnscope, script, capture):
+    """Root inside a user namespace cannot create named network namespaces (no mount
+    rights on /run/netns): the replay must say so and exit 2."""
+    print("--- network namespaces unavailable (root mapped in a user namespace)", flush=True)
+    if not shutil.which("unshare"):
+        print("    (unshare missing: not checked)")
+        return
+    p = subprocess.run(["unshare", "--user", "--map-root-user", script, "--vpnscope", vpnscope,
+                        "-t", capture], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if "unshare failed" in p.stderr:
+        print(f"    (user namespaces unavailable: not checked: {p.stderr.strip()})")
+        return
+    check(p.returncode == 2, f"no netns: exit {p.returncode}, expected 2")
+    check("network namespaces are not available" in p.stderr, f"no netns: message {p.stderr!r}")
+
+
 def test_not_root(vpnscope, script, capture):
     print("--- refusal when not root", flush=True)
     if not shutil.which("setpriv"):
@@ -364,6 +380,7 @@ def main():
     test_merged_burst(vpnscope, script, samples)
     test_vpnscope_error(vpnscope, script, getvpn)
     test_not_root(vpnscope, script, getvpn)
+    test_no_netns(vpnscope, script, getvpn)
     test_interrupt(vpnscope, script, getvpn)
     for d in TMPDIRS:
         shutil.rmtree(d, ignore_errors=True)

@@ -77,6 +77,7 @@ typedef struct seq_stat {
 
 struct vsa_run {
     vsa_opts o;
+    uint64_t observed; /* observer calls so far */
     seq_stat *seq;
     size_t seq_cap, seq_n;
     const vsa_keys *keys;
@@ -333,6 +334,9 @@ static void say(frame_ctx *f, const char *fmt, ...)
     if (n > 0)
         f->ll += (size_t)n < sizeof f->line - f->ll ? (size_t)n : sizeof f->line - f->ll - 1;
 }
+
+static void observe(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                    const vs_frame *fr, const vs_esp_plain *plain);
 
 static void set_disp(frame_ctx *f, vsa_disp d)
 {
@@ -740,6 +744,11 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     case VSA_SEQ_FIRST: break;
     }
     set_disp(f, VSA_D_ESP_DECRYPTED);
+    {
+        vs_esp_plain plain = {r->buf + res.inner_off, res.inner_len + res.pad_len + 2u,
+                              (uint32_t)res.iv_len, (uint32_t)res.icv_len};
+        observe(r, f, data, caplen, fr, &plain);
+    }
     say(f, " [decrypted, %s%s", res.icv_checked ? "ICV good" : "ICV not checked",
         res.pad_ok ? "" : ", BAD PADDING");
     if (ev == VSA_SEQ_GAP)
@@ -1166,9 +1175,13 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
             say(f, " UDP-encap");
     }
     switch (fr.app) {
-    case VS_APP_ESP:
+    case VS_APP_ESP: {
+        uint64_t seen = r->observed;
         handle_esp(r, f, data, caplen, &fr);
+        if (r->observed == seen) /* not decrypted: observed without plaintext */
+            observe(r, f, data, caplen, &fr, NULL);
         return;
+    }
     case VS_APP_IKE:
         set_disp(f, VSA_D_IKE);
         if (ikev2)
@@ -1221,9 +1234,18 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         }
         break;
     }
+    observe(r, f, data, caplen, &fr, NULL);
     keep_frame(r, f);
 }
 
+
+static void observe(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
+                    const vs_frame *fr, const vs_esp_plain *plain)
+{
+    r->observed++;
+    if (r->o.observer.packet)
+        r->o.observer.packet(r->o.observer.ctx, f->frame_no, f->depth, data, caplen, fr, plain);
+}
 
 static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
                         size_t wire, const char *comment)

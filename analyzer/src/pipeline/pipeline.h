@@ -13,8 +13,24 @@
 
 #include "crypto/esp.h"
 #include "keys/keys.h"
+#include "vpnscope/frame.h"
+#include "vpnscope/overhead.h"
 
-typedef enum vsa_mode { VSA_MODE_DECODE, VSA_MODE_DECRYPT, VSA_MODE_SA } vsa_mode;
+/* VSA_MODE_OBSERVE: no per-frame output and no SA report; the observer
+ * below sees every packet (e.g. `vpnscope overhead CAPTURE`). */
+typedef enum vsa_mode { VSA_MODE_DECODE, VSA_MODE_DECRYPT, VSA_MODE_SA, VSA_MODE_OBSERVE } vsa_mode;
+
+/* An observer of the pipeline: called once for every packet walked (the
+ * captured frame at depth 0; reassembled datagrams and decrypted inner
+ * packets at depth > 0), after the pipeline handled it, with the decoded
+ * frame. For an ESP packet that decrypted, plain is the decrypted payload
+ * (inner packet, padding, pad length, next header) with the SA's IV and ICV
+ * lengths; otherwise NULL. The pointers are valid during the call only. */
+typedef struct vsa_observer {
+    void *ctx;
+    void (*packet)(void *ctx, uint64_t frame_no, int depth, const uint8_t *data, size_t caplen,
+                   const vs_frame *fr, const vs_esp_plain *plain);
+} vsa_observer;
 
 typedef struct vsa_opts {
     vsa_mode mode;
@@ -28,6 +44,7 @@ typedef struct vsa_opts {
     FILE *out;             /* text / JSON / report output */
     FILE *err;             /* messages, totals when out carries data */
     unsigned threads;      /* sa: worker threads (SAs spread over them); 0/1: one */
+    vsa_observer observer; /* optional (packet == NULL: none) */
 } vsa_opts;
 
 /* Every frame ends in exactly one of these. */

@@ -3,11 +3,13 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys/keys.h"
+#include "overhead/capture.h"
 #include "overhead/whatif.h"
 #include "pipeline/pipeline.h"
 
@@ -24,7 +26,8 @@ static const char *const USAGE_MAIN =
     "  decode   one line (or JSON object) per frame, after decapsulation and decryption\n"
     "  decrypt  write a pcapng in which each decrypted ESP packet is replaced by its inner packet\n"
     "  sa       per-SA counters in the style of IOS 'show crypto ipsec sa'\n"
-    "  overhead --what-if  encapsulation overhead calculator with ip mtu / adjust-mss advice\n"
+    "  overhead per-tunnel encapsulation overhead measured on captures, and (--what-if) the\n"
+    "           calculator, with ip mtu / adjust-mss advice\n"
     "\n"
     "Run 'vpnscope COMMAND --help' for the options of a command; 'man vpnscope' for the key\n"
     "file formats. Exit status: 0 ok, 1 findings (ICV failures, replays, bad padding, overlapping\n"
@@ -95,17 +98,102 @@ static void help_sa(FILE *o)
 
 static void help_overhead(FILE *o)
 {
-    fprintf(o, "usage: vpnscope overhead --what-if [--size N] [--encap PLAN] [--transform 'IOS WORDS']\n"
+    fprintf(o, "usage: vpnscope overhead CAPTURE... [-k KEYS]... [-E SPEC]... [--transform 'IOS WORDS']\n"
+               "                         [--encap PLAN] [--mtu N] [--json]\n"
+               "       vpnscope overhead --what-if [--size N] [--encap PLAN] [--transform 'IOS WORDS']\n"
                "                         [--mtu N] [--gre-key] [--json]\n"
                "\n"
-               "Sizes of one inner packet of N bytes (default 1400) under the classic encapsulations\n"
-               "(or one PLAN), with 'ip mtu' and 'ip tcp adjust-mss' advice for the path MTU\n"
-               "(default 1500). TRANSFORM is an IOS transform set, e.g. 'esp-aes esp-sha-hmac'.\n");
+               "With captures: every GRE, ESP and NAT-T (ESP in UDP 4500) packet measured byte by byte and\n"
+               "grouped per tunnel (the two outer endpoints and the carrier; mGRE/DMVPN per NBMA pair,\n"
+               "shown as mGRE when NHRP is seen between them): tunnel type (plain GRE, mGRE, GRE over\n"
+               "IPsec tunnel/transport mode, IPsec without GRE (S-VTI / crypto map), GETVPN, NAT-T), SPIs,\n"
+               "transform (from the key that decrypted it), packet count, min/median/max overhead, the\n"
+               "breakdown of the median packet, the largest packet against the path MTU, packets that\n"
+               "arrived as IP fragments, and 'ip mtu' / 'ip tcp adjust-mss' advice. Decrypted packets are\n"
+               "exact and checked against the calculator; without keys, --transform gives the IV and\n"
+               "ICV lengths (padding stays unknown: the report says which numbers are estimates) and\n"
+               "--encap the mode (e.g. 'gre transport') for the advice.\n"
+               "\n"
+               "With --what-if: sizes of one inner packet of N bytes (default 1400) under the classic\n"
+               "encapsulations (or one PLAN), with 'ip mtu' and 'ip tcp adjust-mss' advice for the path\n"
+               "MTU (default 1500). TRANSFORM is an IOS transform set, e.g. 'esp-aes esp-sha-hmac'.\n"
+               "PLAN words: gre gre-key gre-seq gre-csum tunnel transport getvpn ah-tunnel ah-transport\n"
+               "nat-t ipv6 inner-ipv6.\n"
+               "\n"
+               "options:\n"
+               "  -k, --keys FILE        key file (repeatable), as for 'decode' (esp_sa, xfrm state,\n"
+               "                         tcpdump -E secrets, IKE tables)\n"
+               "  -E, --esp-secret SPEC  a tcpdump -E secret 'spi@dst algo:secret' (repeatable)\n"
+               "      --transform WORDS  IOS transform set words\n"
+               "      --encap PLAN       encapsulation words (see above)\n"
+               "      --mtu N            path MTU (default 1500)\n"
+               "  -j, --json             JSON (keys: vpnscope.overhead.* catalogue names)\n"
+               "  -h, --help             this help\n"
+               "\n"
+               "Exit status: 0 ok, 1 findings (packets over the path MTU, encapsulated packets that\n"
+               "arrived as IP fragments, ESP ICV failures), 2 usage or input error.\n");
+}
+
+/* `vpnscope overhead CAPTURE...`: the pipeline in observe mode feeding the
+ * per-tunnel aggregate. */
+static int overhead_captures(const vsa_whatif_opts *w, vsa_keys *keys, char **paths, int n)
+{
+    vs_encap_plan xf;
+    const vs_encap_plan *xfp = NULL;
+    if (w->transform || w->encap) {
+        char msg[160];
+        if (vs_plan_parse(w->encap ? w->encap : "", w->transform ? w->transform : "", &xf, msg,
+                          sizeof msg) != 0) {
+            fprintf(stderr, "vpnscope overhead: %s\n", msg);
+            return VSA_EXIT_USAGE;
+        }
+        xfp = &xf;
+    }
+    vsa_oh_opts oo = {.mtu = w->mtu, .xform = xfp, .keys = keys};
+    vsa_oh_agg *agg = vsa_oh_new(&oo);
+    FILE *devnull = fopen("/dev/null", "w");
+    if (!agg || !devnull) {
+        fprintf(stderr, "vpnscope overhead: out of memory\n");
+        vsa_oh_free(agg);
+        if (devnull)
+            fclose(devnull);
+        return VSA_EXIT_USAGE;
+    }
+    vsa_opts o;
+    memset(&o, 0, sizeof o);
+    o.mode = VSA_MODE_OBSERVE;
+    o.progress = 0;
+    o.out = devnull; /* the pipeline's totals: this report replaces them */
+    o.err = stderr;
+    o.observer.ctx = agg;
+    o.observer.packet = vsa_oh_observe;
+    vsa_run *r = vsa_run_new(&o, keys);
+    if (!r) {
+        fprintf(stderr, "vpnscope overhead: out of memory\n");
+        vsa_oh_free(agg);
+        fclose(devnull);
+        return VSA_EXIT_USAGE;
+    }
+    for (int i = 0; i < n; i++)
+        vsa_run_file(r, paths[i]);
+    int rc = vsa_run_finish(r);
+    uint64_t icv_bad = vsa_run_count(r, VSA_D_ESP_ICV_BAD);
+    vsa_run_free(r);
+    fclose(devnull);
+    vsa_oh_finish(agg);
+    int frc = vsa_oh_report(agg, stdout, w->json);
+    if (icv_bad)
+        fprintf(stderr, "vpnscope overhead: %" PRIu64 " ESP packets failed the ICV check (wrong key?): "
+                        "measured without their plaintext\n", icv_bad);
+    vsa_oh_free(agg);
+    if (rc == VSA_EXIT_USAGE)
+        return rc;
+    return rc || frc ? VSA_EXIT_FINDINGS : VSA_EXIT_OK;
 }
 
 static int cmd_overhead(int argc, char **argv)
 {
-    enum { O_WHATIF = 1, O_SIZE, O_ENCAP, O_TRANSFORM, O_MTU, O_GREKEY, O_JSON, O_HELP };
+    enum { O_WHATIF = 1, O_SIZE, O_ENCAP, O_TRANSFORM, O_MTU, O_GREKEY, O_JSON, O_HELP, O_KEYS, O_ESP };
     static const struct option lo[] = {{"what-if", no_argument, NULL, O_WHATIF},
                                        {"size", required_argument, NULL, O_SIZE},
                                        {"encap", required_argument, NULL, O_ENCAP},
@@ -113,6 +201,8 @@ static int cmd_overhead(int argc, char **argv)
                                        {"mtu", required_argument, NULL, O_MTU},
                                        {"gre-key", no_argument, NULL, O_GREKEY},
                                        {"json", no_argument, NULL, O_JSON},
+                                       {"keys", required_argument, NULL, O_KEYS},
+                                       {"esp-secret", required_argument, NULL, O_ESP},
                                        {"help", no_argument, NULL, O_HELP},
                                        {NULL, 0, NULL, 0}};
     vsa_whatif_opts w;
@@ -120,13 +210,37 @@ static int cmd_overhead(int argc, char **argv)
     w.size = 1400;
     w.mtu = 1500;
     bool whatif = false;
+    vsa_keys keys;
+    vsa_keys_init(&keys);
+    bool have_keys = false;
+    unsigned n_e = 0;
+    char kerr[1024];
+    int rc = VSA_EXIT_OK;
     optind = 2;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hjk:E:", lo, NULL)) != -1) {
         char *e;
         unsigned long v;
         switch (c) {
+        case 'k':
+        case O_KEYS:
+            have_keys = true;
+            if (vsa_keys_load_file(&keys, optarg, VSA_KF_AUTO, kerr, sizeof kerr) < 0) {
+                fprintf(stderr, "vpnscope overhead: %s\n", kerr);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'E':
+        case O_ESP:
+            have_keys = true;
+            if (vsa_keys_add_tcpdump(&keys, "-E", ++n_e, optarg, kerr, sizeof kerr) < 0) {
+                fprintf(stderr, "vpnscope overhead: %s\n", kerr);
+                rc = VSA_EXIT_USAGE;
+                goto out;
+            }
+            break;
         case O_WHATIF: whatif = true; break;
         case O_SIZE:
         case O_MTU:
@@ -134,7 +248,8 @@ static int cmd_overhead(int argc, char **argv)
             if (e == optarg || *e || v < 20 || v > 65535) {
                 fprintf(stderr, "vpnscope overhead: %s must be a number from 20 to 65535, not '%s'\n",
                         c == O_SIZE ? "--size" : "--mtu", optarg);
-                return VSA_EXIT_USAGE;
+                rc = VSA_EXIT_USAGE;
+                goto out;
             }
             if (c == O_SIZE)
                 w.size = (uint32_t)v;
@@ -144,20 +259,43 @@ static int cmd_overhead(int argc, char **argv)
         case O_ENCAP: w.encap = optarg; break;
         case O_TRANSFORM: w.transform = optarg; break;
         case O_GREKEY: w.gre_key = true; break;
+        case 'j':
         case O_JSON: w.json = true; break;
         case 'h':
-        case O_HELP: help_overhead(stdout); return VSA_EXIT_OK;
+        case O_HELP: help_overhead(stdout); goto out;
+        case ':':
+            fprintf(stderr, "vpnscope overhead: option '%s' needs an argument\n", argv[optind - 1]);
+            rc = VSA_EXIT_USAGE;
+            goto out;
         default:
             fprintf(stderr, "vpnscope overhead: bad option '%s'\n\n", argv[optind - 1]);
             help_overhead(stderr);
-            return VSA_EXIT_USAGE;
+            rc = VSA_EXIT_USAGE;
+            goto out;
         }
     }
-    if (!whatif || optind < argc) {
+    if (whatif && optind < argc) {
+        fprintf(stderr, "vpnscope overhead: --what-if takes no capture files\n\n");
         help_overhead(stderr);
-        return VSA_EXIT_USAGE;
+        rc = VSA_EXIT_USAGE;
+    } else if (whatif && have_keys) {
+        fprintf(stderr, "vpnscope overhead: --what-if takes no keys\n");
+        rc = VSA_EXIT_USAGE;
+    } else if (whatif) {
+        rc = vsa_whatif_run(&w, stdout, stderr);
+    } else if (optind >= argc) {
+        fprintf(stderr, "vpnscope overhead: no capture file given (or --what-if)\n\n");
+        help_overhead(stderr);
+        rc = VSA_EXIT_USAGE;
+    } else if (w.gre_key) {
+        fprintf(stderr, "vpnscope overhead: --gre-key is an option of --what-if (use --encap gre-key)\n");
+        rc = VSA_EXIT_USAGE;
+    } else {
+        rc = overhead_captures(&w, &keys, argv + optind, argc - optind);
     }
-    return vsa_whatif_run(&w, stdout, stderr);
+out:
+    vsa_keys_free(&keys);
+    return rc;
 }
 
 int vsa_main(int argc, char **argv)

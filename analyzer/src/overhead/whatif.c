@@ -27,7 +27,7 @@ static const variant variants[] = {
     {"IPsec without GRE + NAT-T", "tunnel nat-t", false, true},
 };
 
-static void breakdown_text(FILE *out, const vs_overhead *b)
+void vsa_oh_breakdown_text(FILE *out, const vs_overhead *b)
 {
     struct { const char *name; uint32_t v; } parts[] = {
         {"outer IP", b->outer_ip}, {"UDP 4500", b->udp},  {"AH", b->ah},
@@ -45,7 +45,7 @@ static void breakdown_text(FILE *out, const vs_overhead *b)
     fprintf(out, " = %u\n", b->total);
 }
 
-static json_t *breakdown_json(const vs_overhead *b)
+json_t *vsa_oh_breakdown_json(const vs_overhead *b)
 {
     json_t *j = json_object();
     json_object_set_new(j, vs_fields[VS_F_OH_OUTER_IP].name, json_integer(b->outer_ip));
@@ -115,7 +115,7 @@ int vsa_whatif_run(const vsa_whatif_opts *o, FILE *out, FILE *err)
             json_t *r = json_object();
             json_object_set_new(r, "variant", json_string(label));
             json_object_set_new(r, "encapsulation", json_string(encap));
-            json_object_set_new(r, "breakdown", breakdown_json(&b));
+            json_object_set_new(r, "breakdown", vsa_oh_breakdown_json(&b));
             json_object_set_new(r, "ip_mtu", json_integer(adv.ip_mtu));
             json_object_set_new(r, "tcp_adjust_mss", json_integer(adv.tcp_mss));
             json_object_set_new(r, "fits_path_mtu", json_boolean(b.total <= o->mtu));
@@ -142,7 +142,7 @@ int vsa_whatif_run(const vsa_whatif_opts *o, FILE *out, FILE *err)
         fprintf(out, "\nBreakdown:\n");
         for (size_t i = 0; i < n; i++) {
             fprintf(out, "  %-44s ", labels[i]);
-            breakdown_text(out, &bs[i]);
+            vsa_oh_breakdown_text(out, &bs[i]);
         }
         fprintf(out, "\nip mtu: the largest inner packet that fits the path MTU after encapsulation.\n"
                      "tcp adjust-mss: ip mtu minus %u bytes of IP and TCP headers.\n",

@@ -17,6 +17,13 @@ typedef struct vsa_whatif_opts {
 } vsa_whatif_opts;
 
 /* Prints the report; returns 0, or 2 after a message on err naming the bad word. */
+/* "outer IP 20 + ESP 8 + ... = total" (parts that are 0 left out) and the
+ * same as a JSON object keyed by vpnscope.overhead.* catalogue names. */
+struct vs_overhead;
+void vsa_oh_breakdown_text(FILE *out, const struct vs_overhead *b);
+struct json_t;
+struct json_t *vsa_oh_breakdown_json(const struct vs_overhead *b);
+
 int vsa_whatif_run(const vsa_whatif_opts *o, FILE *out, FILE *err);
 
 #endif

@@ -275,6 +275,30 @@ static int cmp_pkt(const void *x, const void *y)
     return a->frame < b->frame ? -1 : a->frame > b->frame;
 }
 
+static bool same_ep(const vsa_oh_tunnel *t, uint8_t af, const uint8_t *ep, size_t n)
+{
+    return t->af == af && (!memcmp(t->a, ep, n) || !memcmp(t->b, ep, n));
+}
+
+/* NHRP seen on any GRE tunnel of this endpoint */
+static bool endpoint_nhrp(const vsa_oh_agg *a, uint8_t af, const uint8_t *ep)
+{
+    size_t n = af == 4 ? 4 : 16;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->t[i].carrier == VSA_OH_GRE && a->t[i].nhrp && same_ep(&a->t[i], af, ep, n))
+            return true;
+    return false;
+}
+
+/* How many GRE peers this endpoint has */
+static size_t gre_peers(const vsa_oh_agg *a, uint8_t af, const uint8_t *ep)
+{
+    size_t n = af == 4 ? 4 : 16, c = 0;
+    for (size_t i = 0; i < a->n; i++)
+        c += a->t[i].carrier == VSA_OH_GRE && a->t[i].n && same_ep(&a->t[i], af, ep, n);
+    return c;
+}
+
 void vsa_oh_finish(vsa_oh_agg *a)
 {
     if (a->finished)
@@ -301,7 +325,17 @@ void vsa_oh_finish(vsa_oh_agg *a)
                 t->max_total_idx = i;
         /* the tunnel's type */
         if (t->carrier == VSA_OH_GRE) {
-            t->type = t->nhrp ? VS_TUN_MGRE : VS_TUN_PLAIN_GRE;
+            t->type = VS_TUN_PLAIN_GRE;
+            if (t->nhrp) {
+                t->type = VS_TUN_MGRE;
+                t->mgre_reason = "NHRP between these endpoints";
+            } else if (endpoint_nhrp(a, t->af, t->a) && endpoint_nhrp(a, t->af, t->b)) {
+                t->type = VS_TUN_MGRE;
+                t->mgre_reason = "both endpoints speak NHRP with other peers (spoke to spoke)";
+            } else if (gre_peers(a, t->af, t->a) >= 2 && gre_peers(a, t->af, t->b) >= 2) {
+                t->type = VS_TUN_MGRE;
+                t->mgre_reason = "both endpoints have GRE with several peers (static NHRP maps?)";
+            }
         } else {
             t->type = VS_TUN_IPSEC_UNKNOWN;
             uint64_t best = 0;
@@ -311,6 +345,9 @@ void vsa_oh_finish(vsa_oh_agg *a)
                     t->type = (vs_tunnel_type)y;
                 }
         }
+        /* without a decrypted packet an IPsec type can only come from
+         * --transform/--encap (vs_plan_parse defaults to tunnel mode, as IOS) */
+        t->type_assumed = t->carrier != VSA_OH_GRE && !t->n_exact && t->type != VS_TUN_IPSEC_UNKNOWN;
         /* the plan behind the advice: the tunnel's type, its transform from the
          * key (or --transform), its GRE header length */
         const vs_encap_plan *xf = a->o.xform;
@@ -398,9 +435,12 @@ int vsa_oh_report(const vsa_oh_agg *a, FILE *out, bool json)
             json_object_set_new(j, "carrier", json_string(carrier_name(t->carrier)));
             json_object_set_new(j, vs_fields[VS_F_OH_TYPE].name, json_integer(t->type));
             json_object_set_new(j, "type_name", json_string(type_name(t->type)));
+            json_object_set_new(j, "type_assumed", json_boolean(t->type_assumed));
             json_object_set_new(j, vs_fields[VS_F_OH_NATT].name,
                                 json_integer(t->carrier == VSA_OH_ESP_UDP));
             json_object_set_new(j, "nhrp_seen", json_boolean(t->nhrp));
+            if (t->mgre_reason)
+                json_object_set_new(j, "mgre_reason", json_string(t->mgre_reason));
             json_t *spis = json_array();
             for (size_t i = 0; i < t->n_spis; i++) {
                 char s[16];
@@ -458,10 +498,15 @@ int vsa_oh_report(const vsa_oh_agg *a, FILE *out, bool json)
         char x[64], y[64];
         fmt_addr(x, sizeof x, t->af, t->a);
         fmt_addr(y, sizeof y, t->af, t->b);
-        fprintf(out, "%sTunnel %zu: %s <-> %s, %s%s\n", k ? "\n" : "", k + 1, x, y,
-                type_name(t->type), t->carrier == VSA_OH_ESP_UDP ? ", NAT-T (UDP 4500)" : "");
+        fprintf(out, "%sTunnel %zu: %s <-> %s, %s%s%s\n", k ? "\n" : "", k + 1, x, y,
+                type_name(t->type), t->carrier == VSA_OH_ESP_UDP ? ", NAT-T (UDP 4500)" : "",
+                t->type_assumed ? " (assumed from --transform/--encap, not decrypted; IOS default "
+                                  "mode: tunnel)"
+                                : "");
         if (t->nhrp && t->type != VS_TUN_MGRE)
             fprintf(out, "  NHRP seen between these endpoints (DMVPN)\n");
+        if (t->mgre_reason)
+            fprintf(out, "  mGRE: %s\n", t->mgre_reason);
         if (t->n_spis) {
             fprintf(out, "  SPIs: ");
             spis_text(out, t);

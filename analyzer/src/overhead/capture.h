@@ -54,6 +54,8 @@ typedef struct vsa_oh_tunnel {
     uint64_t calc_checked, calc_mismatch, first_mismatch_frame;
     /* filled by vsa_oh_finish */
     vs_tunnel_type type;
+    bool type_assumed;          /* IPsec type from --transform/--encap, nothing decrypted */
+    const char *mgre_reason;    /* why a GRE tunnel counts as mGRE (NULL: plain GRE) */
     uint32_t min_oh, med_oh, max_oh;
     size_t med_idx, max_total_idx;
     uint64_t n_exact;

@@ -334,6 +334,29 @@ run(["x.pcap", "--mtu", "abc"], 2)
 run(["--what-if", "x.pcap"], 2)
 run([os.path.join(SAMPLES, "nat-t/nat-t.pcap"), "--transform", "esp-bogus"], 2)
 run([os.path.join(SAMPLES, "nat-t/nat-t.pcap"), "-k", "/nonexistent-keys"], 2)
+# fragments of an encapsulated packet: a 1500-byte inner packet in GRE with a key (1528 bytes)
+# fragmented by the path (scapy writes the fragments), then a small packet back
+import tempfile  # noqa: E402
+from scapy.all import IP, GRE, ICMP, Raw, fragment, wrpcap  # noqa: E402
+with tempfile.TemporaryDirectory() as tmp:
+    fp = os.path.join(tmp, "frag.pcap")
+    inner = IP(src="10.1.1.10", dst="10.2.2.20") / ICMP() / Raw(b"x" * 1472)
+    outer = IP(src="192.0.2.1", dst="192.0.2.2", id=77) / GRE(key_present=1, key=7) / inner
+    frags = fragment(outer, fragsize=1400)
+    check([len(bytes(f)) for f in frags] == [1420, 128], "scapy fragments")
+    wrpcap(fp, frags + [IP(src="192.0.2.2", dst="192.0.2.1") / GRE() /
+                        IP(src="10.2.2.20", dst="10.1.1.10") / ICMP()])
+    d = run_json([fp], 1)
+    t = d["tunnels"][0]
+    check(t["packets"] == 2 and t["vpnscope.overhead.fragmented"] == 1 and t["over_path_mtu"] == 1,
+          f"fragmented GRE: {t}")
+    check(t["largest"] == {"frame": 2, "vpnscope.overhead.total": 1528, "fits_path_mtu": False},
+          f"fragmented GRE largest {t['largest']}")
+    check(t["overhead"] == {"min": 24, "median": 24, "max": 28}, f"fragmented GRE overhead {t['overhead']}")
+    p = run([fp], 1)
+    check("arrived as IP fragments (first frame 2)" in p.stdout, f"fragment warning: {p.stdout}")
+    run([fp, "--mtu", "1528"], 1)  # fits the MTU, but it did fragment on the way
+
 p = run(["--help"], 0)
 check("CAPTURE" in p.stdout and "--what-if" in p.stdout, "--help text")
 

@@ -442,6 +442,28 @@ with tempfile.TemporaryDirectory() as tmp:
     check("arrived as IP fragments (first frame 2)" in p.stdout, f"fragment warning: {p.stdout}")
     run([fp, "--mtu", "1528"], 1)  # fits the MTU, but it did fragment on the way
 
+# the README's worked example is real output: every line it shows is in today's output
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+with open(README) as f:
+    text = f.read()
+sec = text[text.index("## Worked example: overhead"):]
+sec = sec[:sec.index("\n## ", 5)]
+blocks = sec.split("```")[1::2]
+check(len(blocks) == 2, f"README worked example: {len(blocks)} code blocks")
+root = os.path.dirname(SAMPLES.rstrip("/"))
+for b in blocks:
+    lines = [x for x in b.strip("\n").split("\n") if x.strip()]
+    cmd = lines[0]
+    check(cmd.startswith("$ vpnscope overhead "), f"README block starts with {cmd}")
+    import shlex  # noqa: E402
+    argv = shlex.split(cmd[len("$ vpnscope overhead "):])
+    argv = [os.path.join(root, a) if a.startswith("samples/") else a for a in argv]
+    out = run(argv, 0).stdout.split("\n")
+    for x in lines[1:]:
+        if x.strip() == "Breakdown:":
+            continue
+        check(x in out, f"README line not in the output of '{cmd}': {x!r}")
+
 p = run(["--help"], 0)
 check("CAPTURE" in p.stdout and "--what-if" in p.stdout, "--help text")
 

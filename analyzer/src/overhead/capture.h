@@ -60,7 +60,7 @@ typedef struct vsa_oh_tunnel {
     size_t med_idx, max_total_idx;
     uint64_t n_exact;
     bool have_plan;
-    vs_encap_plan plan;         /* for the advice */
+    vs_encap_plan plan;         /* for the advice (cipher/integ cleared after use) */
     vs_mtu_advice advice;
     uint8_t block;              /* padding alignment when known (estimates) */
 } vsa_oh_tunnel;

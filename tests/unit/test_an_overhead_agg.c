@@ -317,3 +317,36 @@ Test(an_overhead_agg, not_decrypted_with_and_without_transform)
     cr_assert(t->have_plan);
     vsa_oh_free(a);
 }
+
+Test(an_overhead_agg, ipv6_outer_gre)
+{
+    /* IPv6 delivery header (40) + GRE (4) + a 60-byte IPv4 host packet */
+    uint8_t p[200];
+    memset(p, 0, 40);
+    p[0] = 0x60;
+    size_t n = 40;
+    const uint8_t g[] = {0, 0, 0x08, 0x00};
+    memcpy(p + n, g, 4);
+    n += 4;
+    n += host_pkt(p + n, 60, H1, H2);
+    p[4] = (uint8_t)((n - 40) >> 8);
+    p[5] = (uint8_t)(n - 40);
+    p[6] = 47;
+    p[7] = 64;
+    p[8] = 0x20, p[9] = 0x01, p[10] = 0x0d, p[11] = 0xb8, p[23] = 2; /* 2001:db8::2 */
+    p[24] = 0x20, p[25] = 0x01, p[26] = 0x0d, p[27] = 0xb8, p[39] = 1; /* 2001:db8::1 */
+    vsa_oh_opts o = {.mtu = 1280};
+    vsa_oh_agg *a = vsa_oh_new(&o);
+    feed(a, 1, 0, p, n, NULL);
+    vsa_oh_finish(a);
+    cr_assert_eq(vsa_oh_count(a), 1);
+    const vsa_oh_tunnel *t = vsa_oh_tunnel_at(a, 0);
+    cr_assert_eq(t->af, 6);
+    cr_assert_eq(t->a[15], 1); /* the lower address first */
+    cr_assert_eq(t->b[15], 2);
+    cr_assert_eq(t->type, VS_TUN_PLAIN_GRE);
+    cr_assert_eq(t->min_oh, 44);
+    cr_assert(t->plan.outer_ipv6);
+    cr_assert_eq(t->advice.ip_mtu, 1280 - 44);
+    vsa_oh_free(a);
+}

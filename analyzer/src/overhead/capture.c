@@ -357,7 +357,7 @@ void vsa_oh_finish(vsa_oh_agg *a)
         t->transform[0] = 0;
         t->block = 0;
         if (t->have_plan && t->plan.ipsec != VS_IPSEC_NONE) {
-            static sa_xform xs[1]; /* scratch: the plan is used right here */
+            sa_xform xs[1]; /* the plan points into it only within this block */
             if (t->have_sa) {
                 sa_transform(&t->sa, &xs[0]);
                 snprintf(t->transform, sizeof t->transform, "%s", xs[0].words);

@@ -203,8 +203,24 @@ def synthetic_link_types():
     ng = os.path.join(d, "mixed-raw.pcapng")
     subprocess.run(["editcap", "-F", "pcapng", raw, ng], check=True)
     exp = {"frames": 4, "ike": 2, "esp.no_key": 2}
-    return [(f"synthetic-{os.path.basename(f)}", f, "decode", [], ["--topspeed"], exp)
-            for f in (raw, sll, ng)]
+    cases = [(f"synthetic-{os.path.basename(f)}", f, "decode", [], ["--topspeed"], exp)
+             for f in (raw, sll, ng)]
+    # Ethernet with an 802.1Q tag, an 802.1ad+802.1Q stack, and an IKE message in four
+    # IP fragments, untagged and tagged: tags and fragments must cross the veth unchanged
+    # (the veth's VLAN offload is off; vpnscope reassembles on the receiving side).
+    from scapy.all import Ether, Dot1Q, Dot1AD, fragment
+    eth = Ether(src="02:00:00:00:00:0a", dst="02:00:00:00:00:0b")
+    esp = IP(src="192.0.2.1", dst="192.0.2.2", proto=50) / Raw(bytes.fromhex("11223344") + bytes(20))
+    big = IP(src="192.0.2.1", dst="192.0.2.2", id=7) / UDP(sport=500, dport=500) / \
+        Raw(ike[:24] + (3000).to_bytes(4, "big") + bytes(2972))
+    frags = fragment(big, fragsize=1000)
+    vlan = os.path.join(d, "vlan-fragments.pcap")
+    wrpcap(vlan, [eth / Dot1Q(vlan=10) / esp, eth / Dot1AD(vlan=100) / Dot1Q(vlan=20) / esp]
+           + [eth / f for f in frags] + [eth / Dot1Q(vlan=30) / f for f in frags])
+    exp = {"frames": 10, "esp.no_key": 2, "ike": 2, "ip.fragment_held": 6}
+    cases += [("synthetic-vlan-fragments", vlan, "decode", [], ["--topspeed"], exp),
+              ("synthetic-vlan-fragments-json", vlan, "decode", ["--json"], ["--topspeed"], exp)]
+    return cases
 
 
 def test_lost_frame(vpnscope, script):

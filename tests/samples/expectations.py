@@ -240,23 +240,39 @@ def missing_map(pkts, d, raw):
 
 V1_GRE_IPSEC = ['MM'] * 6 + ['QM'] * 3 + ['INFO'] * 2
 
+
+def esp_mode(next_header, encap_mode):
+    """Every decrypted ESP packet has this next header (4 IPv4 = tunnel mode, 47 GRE or other =
+    transport mode) and the Quick Mode / IKE_AUTH agreed this encapsulation mode (IKEv1:
+    1 tunnel, 2 transport; None: not checked)."""
+    def check(pkts, d, raw):
+        nh = {int(p.first('esp.protocol') or '-1', 0) for p in pkts if p.first('esp.spi') is not None}
+        if nh != {next_header}:
+            return f'ESP next headers {nh}, expected {{{next_header}}}'
+        if encap_mode is not None:
+            modes = {f[1] for p in pkts for f in p.fields if f[0] == 'isakmp.ipsec.attr.encap_mode'}
+            if modes != {str(encap_mode)}:
+                return f'Quick Mode encapsulation modes {modes}, expected {{{encap_mode}}}'
+        return None
+    return check
+
 SAMPLES.update({
     'ipsec-manual-keys': dict(
         ike=[], esp=dict(frames=8, spis=2, spi_values=[0x1001, 0x1002], negotiated=False),
-        extra=[icmp_echo(4, 'esp')]),
+        extra=[icmp_echo(4, 'esp'), esp_mode(4, None)]),
     'gre-p2p': dict(
         ike=[], nhrp=[], count={'gre': (30, 400)},
         extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre')]),
     'gre-ipsec-tunnel': dict(
         ike=V1_GRE_IPSEC, esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre]),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre, esp_mode(4, 1)]),
     'gre-ipsec-transport': dict(
         ike=V1_GRE_IPSEC, esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre]),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'gre'), no_clear_gre, esp_mode(47, 2)]),
     'svti': dict(
         ike=['SA_INIT>', 'SA_INIT<', 'AUTH>', 'AUTH<', 'INFO>', 'INFO<'],
         esp=dict(frames=(20, 400), spis=2),
-        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'esp'),
+        extra=[ospf_types(1, 2, 3, 4, 5), icmp_echo(4, 'esp'), esp_mode(4, None),
                lambda pkts, d, raw: None if not any('gre' in p.protos for p in pkts)
                else 'GRE found: a VTI carries IP directly in ESP']),
     'mgre-static-nhrp': dict(
@@ -279,3 +295,37 @@ SAMPLES.update({
         extra=[gre_key(42), nhrp_registrations(['192.0.2.11', '192.0.2.12'], ['192.0.2.1']),
                missing_map]),
 })
+
+
+def ike_counts(**want):
+    """IKE message counts by label when several exchanges interleave (order not fixed)."""
+    def check(pkts, d, raw):
+        from oracle import ike_label
+        have = {}
+        for p in pkts:
+            if p.first('isakmp.exchangetype') is not None:
+                lbl = ike_label(p)
+                have[lbl] = have.get(lbl, 0) + 1
+        return None if have == want else f'IKE messages {have}, expected {want}'
+    return check
+
+
+def ike_pairs(*pairs):
+    """Main Mode exchanges happened exactly between these address pairs."""
+    def check(pkts, d, raw):
+        got = {frozenset((p.first('ip.src'), p.first('ip.dst'))) for p in pkts
+               if p.first('isakmp.exchangetype') == '2'}
+        want = {frozenset(x) for x in pairs}
+        return None if got == want else f'Main Mode pairs {sorted(map(sorted, got))}, expected {sorted(map(sorted, want))}'
+    return check
+
+
+SAMPLES['dmvpn-phase3-ipsec'] = dict(
+    ike_retrans=0, esp=dict(frames=(50, 2000), spis=6),
+    nhrp=phase3_sequence,
+    extra=[ike_counts(MM=18, QM=9),
+           ike_pairs(('192.0.2.11', '192.0.2.1'), ('192.0.2.12', '192.0.2.1'),
+                     ('192.0.2.11', '192.0.2.12')),
+           esp_mode(47, 2), no_clear_gre, gre_key(42),
+           nhrp_registrations(['192.0.2.11', '192.0.2.12'], ['192.0.2.1']),
+           ospf_types(1, 2, 3, 4, 5), icmp_echo(16, 'gre'), phase3_shortcut])

@@ -378,7 +378,7 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
         memcpy(cb + 4, iv, 8);
         cb[12] = cb[13] = cb[14] = 0;
         cb[15] = 1;
-        if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, cb) != 1 ||
+        if (EVP_DecryptInit_ex2(c, NULL, NULL, cb, NULL) != 1 ||
             EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1)
             return finish(r, VSA_ESP_CRYPTO_ERROR);
         break;
@@ -402,7 +402,7 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
             aad_len = 8;
         }
         int al = 0;
-        if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
+        if (EVP_DecryptInit_ex2(c, NULL, NULL, nonce, NULL) != 1 ||
             EVP_DecryptUpdate(c, NULL, &al, aad, (int)aad_len) != 1 ||
             EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1 ||
             EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)x->icv_len, (void *)icv) != 1)

@@ -370,7 +370,7 @@ static void jset(frame_ctx *f, const char *key, json_t *v)
 }
 
 /* Every decoded field of a tree as catalogue-named JSON keys. */
-static void tree_to_json(frame_ctx *f, const vs_tree *t)
+static void tree_to_json(frame_ctx *f, const vs_tree *t, size_t buflen)
 {
     if (!f->json)
         return;
@@ -378,6 +378,11 @@ static void tree_to_json(frame_ctx *f, const vs_tree *t)
         const vs_item *it = &t->items[i];
         const vs_field_info *fi = &vs_fields[it->field];
         const uint8_t *p = t->buf + it->span.off;
+        /* bytes are only shown as far as the buffer holds them */
+        bool in_buf = it->span.off <= buflen && it->span.len <= buflen - it->span.off;
+        if (!in_buf && (fi->type == VS_FT_BYTES || fi->type == VS_FT_IPV4 || fi->type == VS_FT_IPV6 ||
+                        fi->type == VS_FT_STRING))
+            continue;
         json_t *v = NULL;
         switch (fi->type) {
         case VS_FT_PROTOCOL:
@@ -455,6 +460,34 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen);
 
+static char *put_str(char *d, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(d, s, n);
+    return d + n;
+}
+
+static char *put_u64(char *d, uint64_t v)
+{
+    char t[24];
+    int n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *d++ = t[--n];
+    return d;
+}
+
+static char *put_hex32(char *d, uint32_t v)
+{
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 7; i >= 0; i--)
+        *d++ = hx[(v >> (4 * i)) & 15];
+    return d;
+}
+
 static void keep_frame(vsa_run *r, frame_ctx *f)
 {
     write_frame(r, f, f->top_linktype, f->top_data, f->top_caplen, f->top_wirelen, NULL);
@@ -466,12 +499,19 @@ static void keep_frame(vsa_run *r, frame_ctx *f)
 static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                            const vs_layer *outer_ip, const vsa_esp_result *res)
 {
-    char comment[256];
-    snprintf(comment, sizeof comment,
-             "vpnscope: decrypted ESP from frame %" PRIu64 ", SPI 0x%08" PRIx32 ", sequence %" PRIu32
-             ", %s%s",
-             f->frame_no, res->spi, res->seq, res->icv_checked ? "ICV good" : "ICV not checked",
-             f->depth ? ", reassembled" : "");
+    /* the comment is built by hand: snprintf here costs as much as AES-GCM */
+    char comment[160];
+    char *c = comment;
+    c = put_str(c, "vpnscope: decrypted ESP from frame ");
+    c = put_u64(c, f->frame_no);
+    c = put_str(c, ", SPI 0x");
+    c = put_hex32(c, res->spi);
+    c = put_str(c, ", sequence ");
+    c = put_u64(c, res->seq);
+    c = put_str(c, res->icv_checked ? ", ICV good" : ", ICV not checked");
+    if (f->depth)
+        c = put_str(c, ", reassembled");
+    *c = '\0';
     const vs_frame *top = f->top_fr;
     const vs_layer *first_ip = NULL;
     for (size_t i = 0; i < top->n_layers; i++)
@@ -908,7 +948,7 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     size_t before = m->n_payloads;
     vs_status st = vs_ikev2_decode_payloads(&c, m->sk_first_payload, f->json ? &t2 : NULL, m);
     if (f->json)
-        tree_to_json(f, &t2);
+        tree_to_json(f, &t2, res.inner_off + res.inner_len);
     say(f, " [decrypted%s:", res.icv_checked ? ", ICV good" : "");
     for (size_t i = before; i < m->n_payloads; i++)
         say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
@@ -955,7 +995,8 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
         vs_val_name_or(gdoi ? vs_vals_gdoi_exch_type : vs_vals_ike_exch_type, h->exch_type, "?"),
         h->msgid);
-    if (h->icookie.len != 8 || h->rcookie.len != 8)
+    if (h->icookie.len != 8 || h->rcookie.len != 8 || h->icookie.off + 8 > caplen ||
+        h->rcookie.off + 8 > caplen)
         return;
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
     static const uint8_t zero[8];
@@ -1020,7 +1061,7 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     vs_status st = gdoi ? vs_gdoi_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in)
                         : vs_ikev1_decode_payloads(&c, h->next_payload, s->doi, f->json ? &t2 : NULL, in);
     if (f->json)
-        tree_to_json(f, &t2); /* also when malformed: the fields that did decode */
+        tree_to_json(f, &t2, len); /* also when malformed: the fields that did decode */
     size_t top = 0;
     for (size_t i = 0; i < in->n_payloads; i++)
         top += in->payloads[i].parent < 0;
@@ -1095,7 +1136,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         ikev1 = true;
     }
     if (t)
-        tree_to_json(f, t);
+        tree_to_json(f, t, caplen);
     const vs_layer *outer = NULL;
     for (size_t i = 0; i < fr.n_layers; i++)
         if (fr.layers[i].kind == VS_L_IPV4 || fr.layers[i].kind == VS_L_IPV6) {

@@ -31,6 +31,10 @@ if [[ -x $lab/guest/scenarios/$scen.sh ]]; then
 else
   echo "guest: no scenario $scen"
 fi
+if [[ $rc != 0 && -d /tmp/vpnscope-lab/$scen ]]; then
+  # Hand the scratch files (charon logs, FRR logs, configs) to the host for debugging.
+  cp -r "/tmp/vpnscope-lab/$scen" "$lab/../$scen/.guest-debug" 2>/dev/null || true
+fi
 echo "$rc" >"$lab/../$scen/.guest-rc" 2>/dev/null || true
 sync
 /bin/busybox poweroff -f

@@ -26,8 +26,13 @@ timeout "${VS_LAB_GUEST_TIMEOUT:-600}" qemu-system-x86_64 \
   -device virtio-9p-pci,fsdev=smp,mount_tag=samples >/dev/null 2>&1 || true
 rc=$(cat "$samples/$scen/.guest-rc" 2>/dev/null || echo none)
 rm -f "$samples/$scen/.guest-rc"
+if [[ -d $samples/$scen/.guest-debug ]]; then
+  rm -rf "$run/guest-debug"
+  mv "$samples/$scen/.guest-debug" "$run/guest-debug"
+fi
 if [[ $rc != 0 ]]; then
   echo "guest: $scen failed (exit $rc); console:" >&2
   tail -40 "$run/console.log" >&2
+  [[ -d $run/guest-debug ]] && echo "guest: scratch files in $run/guest-debug" >&2
   exit 1
 fi

@@ -28,7 +28,7 @@ import os
 import re
 import sys
 
-LINE = re.compile(r'^\S+ \d+\[(\w+)\] (?:<(?:([^|>]*)\|)?(\d+)> )?(.*)$')
+LINE = re.compile(r'^\S+ (\d+)\[(\w+)\] (?:<(?:([^|>]*)\|)?(\d+)> )?(.*)$')
 DUMP_HEAD = re.compile(r'^(.*?) => (\d+) bytes @ 0x[0-9a-f]+$')
 DUMP_ROW = re.compile(r'^\s*(\d+): ((?:[0-9A-F]{2} ?)+)')
 
@@ -64,15 +64,18 @@ class IkeSa:
 
 
 def read_log(path, router):
-    """Yield (ike_sa key or None, group, text, dump bytes or None)."""
-    lines = open(path, encoding='utf-8', errors='replace').read().splitlines()
-    i = 0
-    while i < len(lines):
-        m = LINE.match(lines[i])
-        i += 1
-        if not m:
+    """Yield (ike_sa key or None, group, text, dump bytes or None) in log order.  charon is
+    multi-threaded: a dump's rows follow its header in the same thread, possibly interleaved
+    with other threads' lines, so rows are matched by thread number."""
+    recs = []
+    for line in open(path, encoding='utf-8', errors='replace').read().splitlines():
+        m = LINE.match(line)
+        if m:
+            recs.append(m.groups())
+    used = [False] * len(recs)
+    for i, (thr, grp, name, uid, text) in enumerate(recs):
+        if used[i]:
             continue
-        grp, name, uid, text = m.groups()
         text = text.strip()
         sa = (router, int(uid)) if uid else None  # the name appears only once known
         h = DUMP_HEAD.match(text)
@@ -81,13 +84,15 @@ def read_log(path, router):
             continue
         want = int(h.group(2))
         data = bytearray()
-        while len(data) < want and i < len(lines):
-            m2 = LINE.match(lines[i])
-            r = DUMP_ROW.match(m2.group(4)) if m2 else None
-            if not r:
-                break
-            data += bytes.fromhex(r.group(2).replace(' ', '')[:2 * min(16, want - len(data))])
-            i += 1
+        j = i + 1
+        while len(data) < want and j < len(recs):
+            if recs[j][0] == thr and not used[j]:
+                r = DUMP_ROW.match(recs[j][4])
+                if not r:
+                    break
+                data += bytes.fromhex(r.group(2).replace(' ', '')[:2 * min(16, want - len(data))])
+                used[j] = True
+            j += 1
         if len(data) != want:
             sys.exit(f'{path}: dump "{h.group(1)}" has {len(data)} of {want} bytes')
         yield sa, grp, h.group(1), bytes(data)

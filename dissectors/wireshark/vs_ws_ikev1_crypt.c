@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include <epan/dissectors/packet-ipsec.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/uat.h>
@@ -103,6 +104,33 @@ typedef struct ike_sa {
     GHashTable *seen;            /* ciphertext -> plaintext (retransmissions) */
 } ike_sa;
 
+/* GDOI group state learned from decrypted messages (first pass, per file):
+ * SA TEK payloads (SPI -> ESP transform) and KEKs (SPI -> algorithm, key
+ * length, then the key material from a KD KEK key packet). */
+static guint32 tek_spi[32], tek_tf[32];
+static guint n_tek;
+typedef struct kek {
+    guint8 spi[16];
+    guint16 alg, key_bits;
+    guint8 material[64];
+    guint material_len;
+} kek;
+static kek keks[8];
+static guint n_kek;
+
+static kek *kek_for(const guint8 *spi, gboolean create)
+{
+    for (guint i = 0; i < n_kek; i++)
+        if (!memcmp(keks[i].spi, spi, 16))
+            return &keks[i];
+    if (!create || n_kek == G_N_ELEMENTS(keks))
+        return NULL;
+    kek *k = &keks[n_kek++];
+    memset(k, 0, sizeof *k);
+    memcpy(k->spi, spi, 16);
+    return k;
+}
+
 static wmem_map_t *sas; /* icookie (8 bytes) -> ike_sa, file scope */
 
 typedef struct decrypted {
@@ -130,6 +158,8 @@ static guint bytes_hash(gconstpointer k)
 static void init_state(void)
 {
     sas = wmem_map_new(wmem_file_scope(), cookie_hash, cookie_eq);
+    n_tek = 0;
+    n_kek = 0;
 }
 
 static void free_sa(gpointer key _U_, gpointer value, gpointer user _U_)
@@ -258,9 +288,55 @@ static void learn(packet_info *pinfo, const guint8 *buf, const vs_isakmp_msg *m)
     }
 }
 
+#if __has_include("vpnscope/gdoi.h")
+/* A GROUPKEY-PUSH (RFC 6407 4): encrypted with the KEK whose SPI is the
+ * header's two cookies; the KEK_ALGORITHM_KEY material is the IV followed
+ * by the key (as Cisco's key servers lay it out). */
+static decrypted *decrypt_push(const guint8 *buf, const vs_isakmp_msg *m)
+{
+    guint8 spi[16];
+    if (m->hdr.icookie.len != 8 || m->hdr.rcookie.len != 8)
+        return NULL;
+    memcpy(spi, buf + m->hdr.icookie.off, 8);
+    memcpy(spi + 8, buf + m->hdr.rcookie.off, 8);
+    const kek *k = kek_for(spi, FALSE);
+    if (!k || !k->material_len)
+        return NULL;
+    int algo;
+    guint key_len, block;
+    switch (k->alg) {
+    case 1: algo = GCRY_CIPHER_DES, key_len = 8, block = 8; break;
+    case 2: algo = GCRY_CIPHER_3DES, key_len = 24, block = 8; break;
+    case 3:
+        key_len = k->key_bits ? k->key_bits / 8u : 16;
+        algo = key_len == 32 ? GCRY_CIPHER_AES256 : key_len == 24 ? GCRY_CIPHER_AES192
+                                                                  : GCRY_CIPHER_AES128;
+        block = 16;
+        break;
+    default: return NULL;
+    }
+    vs_span enc = m->hdr.encrypted;
+    if (k->material_len < key_len + block || !enc.len || enc.len % block)
+        return NULL;
+    guint8 *pt = cbc_decrypt(algo, k->material + block, key_len, k->material, block,
+                             buf + enc.off, enc.len);
+    if (!pt)
+        return NULL;
+    decrypted *d = wmem_new0(wmem_file_scope(), decrypted);
+    d->plain = pt;
+    d->len = enc.len;
+    d->gdoi = TRUE;
+    return d;
+}
+#endif
+
 /* Decrypt an encrypted message (first pass). */
 static decrypted *decrypt(const guint8 *buf, const vs_isakmp_msg *m, gboolean gdoi)
 {
+#if __has_include("vpnscope/gdoi.h")
+    if (gdoi && m->hdr.exch_type == 33)
+        return decrypt_push(buf, m);
+#endif
     const guint8 *ic = buf + m->hdr.icookie.off;
     ike_sa *sa = sa_for(ic, FALSE);
     const key_rec *k = key_for(ic);
@@ -339,6 +415,104 @@ static vs_status dec_payloads(vs_cursor *c, vs_tree *t, void *out, const void *o
     return vs_ikev1_decode_payloads(c, m->hdr.next_payload, 1, t, m);
 }
 
+#if __has_include("vpnscope/gdoi.h")
+/* packet-ipsec.c's esp_sa UAT enumerations (Wireshark 4.0). */
+enum { ESP_SA_IPV4 = 1, ESP_ENC_3DES_CBC = 1, ESP_ENC_AES_CBC = 2, ESP_AUTH_NULL = 0,
+       ESP_AUTH_SHA1_96 = 1, ESP_AUTH_SHA256_128 = 3, ESP_AUTH_MD5_96 = 6 };
+
+static gchar *hex0x(const guint8 *p, guint n)
+{
+    GString *s = g_string_new("0x");
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%02x", p[i]);
+    return g_string_free(s, FALSE);
+}
+
+/* TEKs a decrypted GROUPKEY-PULL (or push) downloads become ESP SAs in
+ * Wireshark's ESP dissector (esp_sa_record_add_from_dissector), so the
+ * group's traffic later in the capture decrypts without an esp_sa file.
+ * SPI and ESP transform from the SA TEK payloads (in the tree, in order),
+ * keys from the KD TEK key packets (typed result). */
+static void offer_teks(const vs_tree *t, const vs_isakmp_msg *m, const guint8 *plain)
+{
+    /* The SA TEK payloads (GROUPKEY-PULL message 2, or a push) come before
+     * the KD that carries their keys (pull message 4): remember them. */
+    guint32 spis[16], tfs[16];
+    guint n_spi = 0, n_tf = 0;
+    for (size_t i = 0; i < t->n_items; i++) {
+        if (t->items[i].field == VS_F_GDOI_TEK_SPI && n_spi < 16)
+            spis[n_spi++] = (guint32)t->items[i].value;
+        if (t->items[i].field == VS_F_GDOI_TEK_TRANSFORM_ESP && n_tf < 16)
+            tfs[n_tf++] = (guint32)t->items[i].value;
+    }
+    for (guint j = 0; j < n_spi && j < n_tf; j++) {
+        guint slot = n_tek < G_N_ELEMENTS(tek_spi) ? n_tek++ : G_N_ELEMENTS(tek_spi) - 1;
+        tek_spi[slot] = spis[j];
+        tek_tf[slot] = tfs[j];
+    }
+    /* SA KEK: SPI, algorithm and key length (in document order). */
+    kek *cur = NULL;
+    for (size_t i = 0; i < t->n_items; i++) {
+        const vs_item *it = &t->items[i];
+        if (it->field == VS_F_GDOI_KEK_SPI && it->span.len == 16)
+            cur = kek_for(plain + it->span.off, TRUE);
+        else if (cur && it->field == VS_F_GDOI_KEK_ALG)
+            cur->alg = (guint16)it->value;
+        else if (cur && it->field == VS_F_GDOI_KEK_KEY_LEN)
+            cur->key_bits = (guint16)it->value;
+    }
+    /* KD KEK key packets: the key material (IV, then the key). */
+    for (guint k = 0; k < m->n_keypkts; k++) {
+        const vs_gdoi_keypkt *kp = &m->keypkts[k];
+        if (kp->type != 2 || kp->spi.len != 16)
+            continue;
+        kek *e = kek_for(plain + kp->spi.off, TRUE);
+        for (guint a = 0; e && a < m->n_attrs; a++) {
+            const vs_ike_attr *at = &m->attrs[a];
+            if (at->ctx == VS_ACTX_KD_KEK && at->owner == k && at->type == 1 &&
+                at->value_span.len <= sizeof e->material) {
+                memcpy(e->material, plain + at->value_span.off, at->value_span.len);
+                e->material_len = at->value_span.len;
+            }
+        }
+    }
+    for (guint k = 0; k < m->n_keypkts; k++) {
+        const vs_gdoi_keypkt *kp = &m->keypkts[k];
+        if (kp->type != 1 || kp->spi.len != 4)
+            continue;
+        const guint8 *sp = plain + kp->spi.off;
+        guint32 spi = (guint32)sp[0] << 24 | (guint32)sp[1] << 16 | (guint32)sp[2] << 8 | sp[3];
+        guint32 tf = 0;
+        for (guint j = 0; j < n_tek; j++)
+            if (tek_spi[j] == spi)
+                tf = tek_tf[j];
+        vs_span ek = {0, 0}, ik = {0, 0};
+        for (guint a = 0; a < m->n_attrs; a++) {
+            const vs_ike_attr *at = &m->attrs[a];
+            if (at->ctx != VS_ACTX_KD_TEK || at->owner != k)
+                continue;
+            if (at->type == 1)
+                ek = at->value_span;
+            else if (at->type == 2)
+                ik = at->value_span;
+        }
+        int enc = tf == 3 ? ESP_ENC_3DES_CBC : tf == 12 ? ESP_ENC_AES_CBC : -1;
+        int auth = ik.len == 20 ? ESP_AUTH_SHA1_96 : ik.len == 16 ? ESP_AUTH_MD5_96
+                 : ik.len == 32 ? ESP_AUTH_SHA256_128 : ik.len == 0 ? ESP_AUTH_NULL : -1;
+        if (enc < 0 || auth < 0 || !ek.len)
+            continue;
+        gchar *spis_s = g_strdup_printf("0x%08x", spi);
+        gchar *eks = hex0x(plain + ek.off, ek.len);
+        gchar *iks = ik.len ? hex0x(plain + ik.off, ik.len) : g_strdup("");
+        esp_sa_record_add_from_dissector(ESP_SA_IPV4, "*", "*", spis_s, (guint8)enc, eks,
+                                         (guint8)auth, iks);
+        g_free(spis_s);
+        g_free(eks);
+        g_free(iks);
+    }
+}
+#endif
+
 void vs_ws_ikev1_after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_tree *root,
                               const guint8 *buf, const vs_isakmp_msg *m, gboolean gdoi)
 {
@@ -355,7 +529,13 @@ void vs_ws_ikev1_after_decode(tvbuff_t *tvb, packet_info *pinfo, proto_tree *roo
     add_new_data_source(pinfo, ptvb, "Decrypted ISAKMP");
     vs_isakmp_msg *m2 = wmem_new0(pinfo->pool, vs_isakmp_msg);
     m2->hdr = m->hdr;
-    vs_ws_run(ptvb, pinfo, root, dec_payloads, m2, d, NULL);
+    const vs_tree *t2 = vs_ws_run(ptvb, pinfo, root, dec_payloads, m2, d, NULL);
+#if __has_include("vpnscope/gdoi.h")
+    if (d->gdoi && !PINFO_FD_VISITED(pinfo))
+        offer_teks(t2, m2, d->plain);
+#else
+    (void)t2;
+#endif
 }
 
 void vs_ws_ikev1_crypt_register(int proto)

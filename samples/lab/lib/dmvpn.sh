@@ -66,7 +66,8 @@ dmvpn_show() {
   done
 }
 
-# dmvpn_ping FROM SRC DST COUNT: pings; failure is returned, not fatal.
+# dmvpn_ping FROM SRC DST COUNT: pings; fails unless every echo is answered (not fatal by itself).
 dmvpn_ping() {
-  in_ns "$1" ping -n -c "$4" -i 0.5 -W 2 -I "$2" -p 76707363 "$3" >"$RUN/ping-$1.log" 2>&1
+  in_ns "$1" ping -n -c "$4" -i 0.5 -W 2 -I "$2" -p 76707363 "$3" >"$RUN/ping-$1.log" 2>&1 &&
+    grep -q " 0% packet loss" "$RUN/ping-$1.log"
 }

@@ -148,6 +148,7 @@ charon {
       path = $d/charon.log
       time_format = %H:%M:%S
       ike_name = yes
+      flush_line = yes
       default = 1
       ike = 4
       chd = 4

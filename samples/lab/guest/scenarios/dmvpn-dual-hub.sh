@@ -26,7 +26,9 @@ for s in 1 2; do
 done
 lab_wait 120 dmvpn_ospf_full hub1 2 || { dmvpn_show hub1 hub2 spoke1 spoke2; lab_die "hub1 has no 2 OSPF adjacencies"; }
 lab_wait 60 dmvpn_ospf_full hub2 2 || { dmvpn_show hub1 hub2 spoke1 spoke2; lab_die "hub2 has no 2 OSPF adjacencies"; }
-spoke_route() { ip netns exec "$(lab_ns spoke1)" ip route show 10.2.2.0/24 | grep -q .; }
+# Both directions: spoke2 must know spoke1's LAN too, or the first replies are lost.
+spoke_route() { ip netns exec "$(lab_ns spoke1)" ip route show 10.2.2.0/24 | grep -q . &&
+                ip netns exec "$(lab_ns spoke2)" ip route show 10.1.1.0/24 | grep -q .; }
 lab_wait 60 spoke_route || lab_die "spoke1 has no route to spoke2's LAN"
 dmvpn_ping spoke1 10.1.1.1 10.2.2.1 5 || lab_die "spoke1 -> spoke2 pings failed"
 dmvpn_show hub1 hub2 spoke1 spoke2

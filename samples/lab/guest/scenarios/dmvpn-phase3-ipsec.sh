@@ -73,7 +73,7 @@ for s in 1 2; do
  ip nhrp shortcut"
 done
 lab_wait 180 dmvpn_ospf_full hub 2 || { dmvpn_show hub spoke1 spoke2; lab_die "hub has no 2 OSPF adjacencies"; }
-spoke_route() { in_ns spoke1 ip route show 10.2.2.0/24 | grep -q .; }
+spoke_route() { in_ns spoke1 ip route show 10.2.2.0/24 | grep -q . && in_ns spoke2 ip route show 10.1.1.0/24 | grep -q .; }
 lab_wait 60 spoke_route || lab_die "spoke1 has no route to spoke2's LAN"
 dmvpn_ping spoke1 10.1.1.1 10.2.2.1 16 || lab_die "spoke1 -> spoke2 pings failed"
 dmvpn_show hub spoke1 spoke2

@@ -25,7 +25,9 @@ for n in 1 2 3; do
 done
 lab_wait 120 dmvpn_ospf_full r1 2 || { dmvpn_show r1 r2 r3; lab_die "r1 has no 2 OSPF adjacencies"; }
 r_route() { ip netns exec "$(lab_ns r1)" ip route show 10.2.2.0/24 | grep -q . &&
-            ip netns exec "$(lab_ns r1)" ip route show 10.3.3.0/24 | grep -q .; }
+            ip netns exec "$(lab_ns r1)" ip route show 10.3.3.0/24 | grep -q . &&
+            ip netns exec "$(lab_ns r2)" ip route show 10.1.1.0/24 | grep -q . &&
+            ip netns exec "$(lab_ns r3)" ip route show 10.1.1.0/24 | grep -q .; }
 lab_wait 60 r_route || { dmvpn_show r1 r2 r3; lab_die "r1 has no routes to r2's and r3's LANs"; }
 dmvpn_ping r1 10.1.1.1 10.2.2.1 4 || { dmvpn_show r1 r2 r3; lab_die "r1 -> r2 pings failed"; }
 dmvpn_ping r1 10.1.1.1 10.3.3.1 4 || { dmvpn_show r1 r2 r3; ip netns exec "$(lab_ns r1)" ip neigh show dev gre1 >&2; lab_die "r1 -> r3 pings failed"; }

@@ -291,8 +291,9 @@ int vsa_main(int argc, char **argv)
             rc = VSA_EXIT_USAGE;
             goto out;
         }
-        if (keys.n_esp == 0) {
-            fprintf(stderr, "vpnscope decrypt: no ESP keys given (-k or -E)\n");
+        if (keys.n_esp == 0 && keys.n_ike1 == 0) {
+            /* IKEv1 keys are enough: ESP keys are learned from GDOI / Quick Mode */
+            fprintf(stderr, "vpnscope decrypt: no ESP or IKEv1 keys given (-k or -E)\n");
             rc = VSA_EXIT_USAGE;
             goto out;
         }

@@ -18,6 +18,7 @@
 
 #define VSA_EXIT_PIPELINE_ERROR 2
 
+#include "crypto/gdoi.h"
 #include "crypto/ike.h"
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
@@ -105,7 +106,18 @@ struct vsa_run {
     size_t n_sess, cap_sess;
     uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
     unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
+    /* ESP SAs learned from decrypted key exchanges (GDOI TEKs, Quick Mode
+     * KEYMAT): fixed storage, since contexts keep pointers to them; index
+     * n_esp + i in sa_stat.key_idx */
+    vsa_esp_sa *lsa;
+    vsa_esp_ctx *lctx;
+    int8_t *lctx_state;
+    size_t n_lsa;
+    vsa_gdoi_group *grp;
+    uint64_t gdoi_push_good, gdoi_push_bad, gdoi_push_unverified, gdoi_push_nokek;
 };
+
+#define VSA_MAX_LEARNED 1024
 
 /* IKEv1 SA state for decryption, per initiator cookie. */
 typedef struct ike1_sess {
@@ -147,6 +159,14 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
     r->ike2 = malloc(sizeof *r->ike2);
     r->ike1 = malloc(sizeof *r->ike1);
     r->ike1_inner = malloc(sizeof *r->ike1_inner);
+    r->lsa = calloc(VSA_MAX_LEARNED, sizeof *r->lsa);
+    r->lctx = calloc(VSA_MAX_LEARNED, sizeof *r->lctx);
+    r->lctx_state = calloc(VSA_MAX_LEARNED, 1);
+    r->grp = calloc(1, sizeof *r->grp);
+    if (!r->lsa || !r->lctx || !r->lctx_state || !r->grp) {
+        vsa_run_free(r);
+        return NULL;
+    }
     if (!r->ike1 || !r->ike1_inner) {
         vsa_run_free(r);
         return NULL;
@@ -169,6 +189,14 @@ void vsa_run_free(vsa_run *r)
                 vsa_esp_ctx_free(&r->ctx[i]);
     free(r->ctx);
     free(r->ctx_state);
+    if (r->lctx)
+        for (size_t i = 0; i < r->n_lsa; i++)
+            if (r->lctx_state[i])
+                vsa_esp_ctx_free(&r->lctx[i]);
+    free(r->lctx);
+    free(r->lctx_state);
+    free(r->lsa);
+    free(r->grp);
     free(r->sa);
     free(r->seq);
     free(r->buf);
@@ -612,6 +640,56 @@ keep:
     keep_frame(r, f);
 }
 
+/* Key entries: the user's (0 .. n_esp-1), then the learned ones. */
+static const vsa_esp_sa *key_of(const vsa_run *r, int idx)
+{
+    if (idx < 0)
+        return NULL;
+    if ((size_t)idx < r->keys->n_esp)
+        return &r->keys->esp[idx];
+    return (size_t)idx - r->keys->n_esp < r->n_lsa ? &r->lsa[(size_t)idx - r->keys->n_esp] : NULL;
+}
+static vsa_esp_ctx *ctx_of(vsa_run *r, int idx)
+{
+    return (size_t)idx < r->keys->n_esp ? &r->ctx[idx] : &r->lctx[(size_t)idx - r->keys->n_esp];
+}
+static int8_t *state_of(vsa_run *r, int idx)
+{
+    return (size_t)idx < r->keys->n_esp ? &r->ctx_state[idx]
+                                        : &r->lctx_state[(size_t)idx - r->keys->n_esp];
+}
+/* The user's keys win; learned keys are searched newest first. */
+static int find_key(const vsa_run *r, int af, const uint8_t *src, const uint8_t *dst, uint32_t spi)
+{
+    const vsa_esp_sa *k = vsa_keys_find_esp(r->keys, af, src, dst, spi);
+    if (k)
+        return (int)(k - r->keys->esp);
+    for (size_t i = r->n_lsa; i-- > 0;) {
+        vsa_keys one = {.esp = &r->lsa[i], .n_esp = 1};
+        if (vsa_keys_find_esp(&one, af, src, dst, spi))
+            return (int)(r->keys->n_esp + i);
+    }
+    return -1;
+}
+
+/* Install a learned ESP SA (same SPI and destination pattern as one already
+ * learned with the same keys: nothing to do). Returns false when full. */
+static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
+{
+    for (size_t i = 0; i < r->n_lsa; i++) {
+        const vsa_esp_sa *o = &r->lsa[i];
+        if (o->spi == sa->spi && memcmp(&o->dst, &sa->dst, sizeof o->dst) == 0 &&
+            o->enc_key_len == sa->enc_key_len && memcmp(o->enc_key, sa->enc_key, sa->enc_key_len) == 0 &&
+            o->auth_key_len == sa->auth_key_len &&
+            memcmp(o->auth_key, sa->auth_key, sa->auth_key_len) == 0)
+            return true;
+    }
+    if (r->n_lsa == VSA_MAX_LEARNED)
+        return false;
+    r->lsa[r->n_lsa++] = *sa;
+    return true;
+}
+
 static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                        const vs_frame *fr)
 {
@@ -658,7 +736,8 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->dport = udp->u.udp.dport;
     }
     say(f, " ESP SPI 0x%08" PRIx32 " seq %" PRIu32, spi, seq);
-    const vsa_esp_sa *key = vsa_keys_find_esp(r->keys, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    int kidx = find_key(r, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    const vsa_esp_sa *key = key_of(r, kidx);
     if (!key) {
         s->no_key++;
         set_disp(f, VSA_D_ESP_NO_KEY);
@@ -667,14 +746,15 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         keep_frame(r, f);
         return;
     }
-    size_t ki = (size_t)(key - r->keys->esp);
-    s->key_idx = (int)ki;
-    if (r->ctx_state[ki] == 0)
-        r->ctx_state[ki] = vsa_esp_ctx_init(&r->ctx[ki], key) == 0 ? 1 : -1;
-    if (r->ctx_state[ki] < 0) {
+    s->key_idx = kidx;
+    vsa_esp_ctx *kctx = ctx_of(r, kidx);
+    int8_t *kst = state_of(r, kidx);
+    if (*kst == 0)
+        *kst = vsa_esp_ctx_init(kctx, key) == 0 ? 1 : -1;
+    if (*kst < 0) {
         s->unsupported++;
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
-        say(f, " (%s)", r->ctx[ki].error);
+        say(f, " (%s)", kctx->error);
         JSET(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
         keep_frame(r, f);
         return;
@@ -690,7 +770,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
     uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
     vsa_esp_result res;
-    vsa_esp_verdict vd = vsa_esp_decrypt(&r->ctx[ki], esp, len, hi, r->buf, BUFSZ, &res);
+    vsa_esp_verdict vd = vsa_esp_decrypt(kctx, esp, len, hi, r->buf, BUFSZ, &res);
     switch (vd) {
     case VSA_ESP_OK: break;
     case VSA_ESP_ICV_BAD:
@@ -991,6 +1071,118 @@ static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
     return s;
 }
 
+/* Keys in a decrypted GDOI message (pull or verified push): KEK and TEK
+ * policy and key downloads; TEKs that become complete are installed as ESP SAs. */
+static void gdoi_learn(vsa_run *r, frame_ctx *f, const vs_isakmp_msg *in, size_t len,
+                       const char *origin)
+{
+    char err[200];
+    int n = vsa_gdoi_absorb(r->grp, in, r->buf, len, origin, err, sizeof err);
+    if (n < 0) {
+        say(f, " [keys not usable: %s]", err);
+        JSET(f, "vpnscope.analyzer.gdoi.key_error", json_string(err));
+        return;
+    }
+    json_t *arr = f->json ? json_array() : NULL;
+    for (unsigned i = 0; i < r->grp->n_tek; i++) {
+        vsa_gdoi_tek *t = &r->grp->tek[i];
+        if (!t->fresh)
+            continue;
+        t->fresh = false;
+        bool ok = learn_esp(r, &t->sa);
+        unsigned bits = (t->sa.enc_key_len - ((t->sa.enc == VSA_ENC_AES_CTR || t->sa.enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+        say(f, " [TEK SPI 0x%08" PRIx32 " %s %s learned%s]", t->spi,
+            vsa_enc_name(t->sa.enc, bits, t->sa.icv_len), vsa_integ_name(t->sa.integ),
+            ok ? "" : ", but too many learned keys to keep it");
+        if (arr) {
+            char spi[16];
+            snprintf(spi, sizeof spi, "0x%08" PRIx32, t->spi);
+            json_array_append_new(arr, json_string(spi));
+        }
+    }
+    if (arr) {
+        if (json_array_size(arr))
+            JSET(f, "vpnscope.analyzer.gdoi.teks_learned", arr);
+        else
+            json_decref(arr);
+    }
+}
+
+/* GROUPKEY-PUSH: decrypt with the KEK learned from an earlier pull or push
+ * (cookies = KEK SPI), verify the key server's signature, and learn the new
+ * keys only when it is good. */
+static void handle_push(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    const vs_ike_hdr *h = &r->ike1->hdr;
+    uint8_t spi[16];
+    memcpy(spi, data + h->icookie.off, 8);
+    memcpy(spi + 8, data + h->rcookie.off, 8);
+    vsa_gdoi_kek *k = vsa_gdoi_find_kek(r->grp, spi);
+    if (!k || !k->have_key) {
+        r->ike_no_key++;
+        r->gdoi_push_nokek++;
+        say(f, " [encrypted, KEK not learned (no GROUPKEY-PULL decrypted for it)]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t off = h->encrypted.off, len = h->encrypted.len;
+    if (off < 28 || off > caplen || len > caplen - off || len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    if (vsa_gdoi_push_decrypt(k, data + off, len, r->buf) != 0) {
+        r->ike_failed++;
+        say(f, " [encrypted: length not a multiple of the KEK block]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("bad length"));
+        return;
+    }
+    vs_ikev1_msg *in = r->ike1_inner;
+    memset(in, 0, sizeof *in);
+    in->hdr = *h;
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
+    vs_status st = vs_gdoi_decode_payloads(&c, h->next_payload, 2, f->json ? &t2 : NULL, in);
+    if (f->json)
+        tree_to_json(f, &t2, len);
+    if (st != VS_OK && vs_isakmp_find(in, VS_IKE_PL_SIG, 0) < 0) {
+        r->ike1_bad_plain++;
+        say(f, " [decrypted with the KEK, but the payloads do not parse]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
+        return;
+    }
+    r->ike_decrypted++;
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    say(f, " [decrypted with the KEK:");
+    for (size_t i = 0; i < in->n_payloads; i++)
+        if (in->payloads[i].parent < 0)
+            say(f, " %s", vs_val_name_or(vs_vals_gdoi_payload_type, in->payloads[i].type, "?"));
+    int si = vs_isakmp_find(in, VS_IKE_PL_SEQ, 0);
+    if (si >= 0)
+        say(f, "; SEQ %" PRIu32, in->payloads[si].value);
+    vsa_sig_verdict sv = vsa_gdoi_push_verify(k, data + off - 28, r->buf, len, in);
+    say(f, "; %s]", vsa_sig_verdict_name(sv));
+    JSET(f, "vpnscope.analyzer.gdoi.signature", json_string(vsa_sig_verdict_name(sv)));
+    if (sv == VSA_SIG_GOOD) {
+        r->gdoi_push_good++;
+        char origin[VSA_ORIGIN_MAX];
+        snprintf(origin, sizeof origin, "learned from GROUPKEY-PUSH frame %" PRIu64 " (signature good)",
+                 f->frame_no);
+        gdoi_learn(r, f, in, len, origin);
+    } else if (sv == VSA_SIG_BAD) {
+        r->gdoi_push_bad++;
+        say(f, " [keys NOT used: bad signature]");
+    } else {
+        r->gdoi_push_unverified++;
+        say(f, " [keys NOT used: signature not verified]");
+    }
+}
+
 /* An ISAKMP message (IKEv1 or GDOI) already decoded into r->ike1: learn the
  * negotiated transform and the KE payloads, decrypt an encrypted body with
  * the ikev1 table and decode its payloads. */
@@ -1007,6 +1199,10 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (h->icookie.len != 8 || h->rcookie.len != 8 || h->icookie.off + 8 > caplen ||
         h->rcookie.off + 8 > caplen)
         return;
+    if (gdoi && h->exch_type == VS_GDOI_EXCH_PUSH && (h->flags & VS_IKE_FLAG_E)) {
+        handle_push(r, f, data, caplen);
+        return;
+    }
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
     static const uint8_t zero[8];
     bool rzero = memcmp(rc, zero, 8) == 0;
@@ -1105,6 +1301,11 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
             say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
                                          in->payloads[i].type, "?"));
     say(f, "]");
+    if (gdoi && h->exch_type == VS_GDOI_EXCH_PULL) {
+        char origin[VSA_ORIGIN_MAX];
+        snprintf(origin, sizeof origin, "learned from GROUPKEY-PULL frame %" PRIu64, f->frame_no);
+        gdoi_learn(r, f, in, len, origin);
+    }
 }
 
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
@@ -1455,7 +1656,7 @@ static void sa_report(vsa_run *r, FILE *o)
         if (done[i])
             continue;
         const sa_stat *s = v[i];
-        const vsa_esp_sa *k = s->key_idx >= 0 ? &r->keys->esp[s->key_idx] : NULL;
+        const vsa_esp_sa *k = key_of(r, s->key_idx);
         size_t members = 0;
         sa_stat sum;
         memset(&sum, 0, sizeof sum);
@@ -1541,6 +1742,18 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
+    if (r->n_lsa || r->gdoi_push_good || r->gdoi_push_bad || r->gdoi_push_unverified ||
+        r->gdoi_push_nokek) {
+        fprintf(o, "  keys learned from decrypted key exchanges: %zu ESP SA(s)", r->n_lsa);
+        for (size_t i = 0; i < r->n_lsa; i++)
+            fprintf(o, "%s SPI 0x%08" PRIx32 " %s", i ? ";" : ":", r->lsa[i].spi, r->lsa[i].origin);
+        fputc('\n', o);
+    }
+    if (r->gdoi_push_good || r->gdoi_push_bad || r->gdoi_push_unverified || r->gdoi_push_nokek)
+        fprintf(o, "  GDOI GROUPKEY-PUSH: %" PRIu64 " signature good, %" PRIu64
+                   " SIGNATURE BAD (keys not used), %" PRIu64 " signature not verifiable, %" PRIu64
+                   " without a learned KEK\n",
+                r->gdoi_push_good, r->gdoi_push_bad, r->gdoi_push_unverified, r->gdoi_push_nokek);
     if (r->ike1_retrans || r->ike1_bad_plain || r->ike1_content_bad)
         fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
                    " decrypted bodies whose payloads do not parse (wrong key?), %" PRIu64
@@ -1554,7 +1767,7 @@ int vsa_run_finish(vsa_run *r)
         }
         r->w_open = false;
     }
-    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain)
+    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain || r->gdoi_push_bad)
         rc = 1;
     if (r->input_error)
         rc = 2;
@@ -1595,6 +1808,12 @@ static void merge_into(vsa_run *dst, vsa_run *src)
 int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
 {
     unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    if (keys->n_ike1 && n > 1) {
+        /* ESP keys may be learned from IKEv1 / GDOI exchanges, which one
+         * thread decrypts: the others would not see them */
+        fprintf(o->err, "vpnscope: note: one thread (ESP keys are learned from IKEv1/GDOI exchanges)\n");
+        n = 1;
+    }
     vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
     vsa_run *runs[64] = {0};
     FILE *null = NULL;

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""Key linking with user-level keys only.
+
+GETVPN (samples/getvpn): with only the phase-1 keys (ikev1_decryption_table) vpnscope learns
+the KEK and TEKs from the decrypted GROUPKEY-PULL, decrypts and verifies every GROUPKEY-PUSH
+and decrypts every group ESP packet; the inner packets are byte-identical to those written
+with the full key file all-keys/esp_sa (which e2e_decrypt_samples checks against tshark), and
+each key's origin names the pull / push frame that expected.md lists. A copy with one
+ciphertext byte of the first rekey flipped gives SIGNATURE BAD, exit 1, and that rekey's TEK
+is not used (its ESP packets have no key).
+usage: e2e_keylink.py VPNSCOPE SAMPLES_DIR"""
+import json
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vsa_e2e import read_pcapng, run, skip  # noqa: E402
+
+vpnscope, sdir = sys.argv[1], sys.argv[2]
+gdir = os.path.join(sdir, "getvpn")
+if not os.path.exists(os.path.join(gdir, "getvpn-3des.pcap")):
+    skip(f"no GETVPN samples in {sdir}")
+fail = False
+
+
+def check(cond, what):
+    global fail
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        fail = True
+
+
+def inner_packets(cap, keys, td, tag):
+    out = os.path.join(td, tag + ".pcapng")
+    rc, so, se = run([vpnscope, "decrypt", cap, "-k", keys, "-w", out, "--no-progress"])
+    return rc, so + se, [(d, c) for _, d, c in read_pcapng(out)] if os.path.exists(out) else []
+
+
+# first frame of each rekey sequence number, and the frame of GM1's PULL4, from expected.md
+listing = {}
+variant = None
+for line in open(os.path.join(gdir, "expected.md")):
+    m = re.match(r"## Capture (getvpn-\w+)\.pcap", line)
+    if m:
+        variant = m.group(1)
+        listing[variant] = {}
+    m = re.match(r"(\d+) \|.*\| (GM1 PULL4|rekey seq \d+)\s*$", line)
+    if m and variant:
+        listing[variant].setdefault(m.group(2), int(m.group(1)))
+allkeys = {c["variant"]: c for c in json.load(open(os.path.join(gdir, "all-keys", "keys.json")))}
+
+for v in ("3des", "aes"):
+    cap = os.path.join(gdir, f"getvpn-{v}.pcap")
+    user = os.path.join(gdir, "ikev1_decryption_table")
+    truth = allkeys[v]
+    n_esp = len(truth["esp"])
+    with tempfile.TemporaryDirectory() as td:
+        rc, so, a = inner_packets(cap, user, td, "user")
+        rc2, so2, b = inner_packets(cap, os.path.join(gdir, "all-keys", "esp_sa"), td, "all")
+        check(rc == 0 and f"{n_esp:10d}  ESP decrypted" in so,
+              f"{v}: {n_esp} ESP decrypted with the phase-1 keys only (rc {rc})")
+        check(rc2 == 0 and a == b and len(a) == truth["frames"],
+              f"{v}: decrypted capture identical to the one written with all-keys/esp_sa")
+        good = sum(1 for _, c in a if c and "ICV good" in c)
+        check(good == n_esp, f"{v}: {good} ICV good of {n_esp}")
+    rc, so, se = run([vpnscope, "sa", cap, "-k", user, "--no-progress"])
+    lst = listing[f"getvpn-{v}"]
+    spis = [t["spi"] for t in truth["teks"]]
+    want = {spis[0]: f"learned from GROUPKEY-PULL frame {lst['GM1 PULL4']}",
+            spis[1]: f"learned from GROUPKEY-PUSH frame {lst['rekey seq 2']} (signature good)",
+            spis[2]: f"learned from GROUPKEY-PUSH frame {lst['rekey seq 3']} (signature good)"}
+    for spi, origin in want.items():
+        blk = re.search(r"spi: 0x%s\(.*?(?=\n\n|\n\d+ frames)" % spi.upper(), so, re.S)
+        check(blk is not None and f"key: {origin}\n" in blk.group(0)
+              and "#pkts ICV failures (verify failed): 0" in blk.group(0),
+              f"{v}: TEK 0x{spi} {origin}")
+    n_push = 2 if v == "3des" else 6
+    check(f"GDOI GROUPKEY-PUSH: {n_push} signature good, 0 SIGNATURE BAD" in so,
+          f"{v}: {n_push} rekeys with good signatures")
+    # keys never printed without --show-keys; printed with it
+    keys_hex = [t["enc_key"] for t in truth["teks"]] + [truth["kek"]["key"]]
+    check(not any(k in so.lower() for k in keys_hex), f"{v}: no key bytes printed by default")
+    rc, so, se = run([vpnscope, "sa", cap, "-k", user, "--no-progress", "--show-keys"])
+    check(all(t["enc_key"] in so for t in truth["teks"]), f"{v}: --show-keys prints the learned TEKs")
+
+# a damaged rekey: flip the last ciphertext byte of frame 37 (the end of the SIG payload)
+try:
+    from scapy.all import rdpcap, wrpcap, Raw, UDP  # noqa: E402
+except ImportError as e:
+    skip(f"scapy missing: {e}")
+cap = os.path.join(gdir, "getvpn-3des.pcap")
+pk = rdpcap(cap)
+p = pk[36]
+data = bytearray(bytes(p[UDP].payload))
+data[-1] ^= 0x01
+p[UDP].remove_payload()
+p[UDP].add_payload(Raw(bytes(data)))
+del p[UDP].chksum
+with tempfile.TemporaryDirectory() as td:
+    bad = os.path.join(td, "bad.pcap")
+    wrpcap(bad, pk)
+    rc, so, se = run([vpnscope, "sa", bad, "-k", os.path.join(gdir, "ikev1_decryption_table"),
+                      "--no-progress"])
+    check(rc == 1, f"bad signature: exit 1 (got {rc})")
+    check("GDOI GROUPKEY-PUSH: 1 signature good, 1 SIGNATURE BAD" in so, "bad signature reported")
+    check("SPI 0x35dcc29c" not in so.split("keys learned")[1].split("\n")[0],
+          "bad signature: its TEK 0x35dcc29c is not learned")
+    check(f"{3:10d}  ESP without a matching key" in so and f"{9:10d}  ESP decrypted" in so,
+          "bad signature: 3 ESP packets without key, 9 decrypted")
+    rc, so, se = run([vpnscope, "decode", bad, "-k", os.path.join(gdir, "ikev1_decryption_table")])
+    l37 = [l for l in so.splitlines() if l.startswith("37 ")]
+    check(l37 and "SIGNATURE BAD" in l37[0] and "keys NOT used" in l37[0], "frame 37: SIGNATURE BAD, keys NOT used")
+
+sys.exit(1 if fail else 0)

@@ -18,6 +18,8 @@
 
 #define VSA_EXIT_PIPELINE_ERROR 2
 
+#include <openssl/crypto.h>
+
 #include "crypto/gdoi.h"
 #include "crypto/ike.h"
 #include "vpnscope/frame.h"
@@ -114,13 +116,31 @@ struct vsa_run {
     int8_t *lctx_state;
     size_t n_lsa;
     vsa_gdoi_group *grp;
+    uint8_t ike1_hdr_icookie[8], ike1_hdr_rcookie[8];
     uint64_t gdoi_push_good, gdoi_push_bad, gdoi_push_unverified, gdoi_push_nokek;
 };
 
 #define VSA_MAX_LEARNED 1024
 
+/* A Quick Mode whose first message was seen: what KEYMAT needs from it. */
+#define QM_MAX_PROPS 8
+typedef struct qm_pending {
+    bool used, done;
+    uint32_t msgid;
+    uint8_t af, init_addr[16], resp_addr[16];
+    uint8_t ni[256];
+    size_t ni_len;
+    bool pfs;
+    uint64_t frame;
+    unsigned n_props;
+    struct { uint8_t number, protocol, spi[4]; } props[QM_MAX_PROPS];
+} qm_pending;
+#define QM_MAX_PENDING 8
+
 /* IKEv1 SA state for decryption, per initiator cookie. */
 typedef struct ike1_sess {
+    qm_pending qm[QM_MAX_PENDING];
+    unsigned qm_next;
     uint8_t icookie[8];
     bool have_init;
     uint8_t init_af, init_addr[16];
@@ -1183,6 +1203,148 @@ static void handle_push(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t ca
     }
 }
 
+static uint32_t be32p(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool span_ok(vs_span sp, size_t len)
+{
+    return sp.off <= len && sp.len <= len - sp.off;
+}
+
+/* Derive one direction's ESP SA from a Quick Mode (RFC 2409 5.5) and install it. */
+static void qm_install(vsa_run *r, frame_ctx *f, const vsa_ike1_key *sk, int hash, uint8_t proto,
+                       const uint8_t spi[4], const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+                       size_t nr_len, int af, const uint8_t *dst, const vs_ike_transform *t,
+                       const char *origin)
+{
+    vsa_esp_sa sa;
+    memset(&sa, 0, sizeof sa);
+    size_t el = 0, al = 0;
+    const char *why;
+    uint32_t spiv = be32p(spi);
+    if (!vsa_ipsec_transform((uint8_t)t->id, t->auth_alg, t->key_length, &sa, &el, &al, &why)) {
+        say(f, " [SPI 0x%08" PRIx32 ": %s]", spiv, why);
+        return;
+    }
+    uint8_t km[VSA_MAX_KEY + VSA_MAX_AUTH_KEY];
+    if (el + al > sizeof km ||
+        vsa_ike1_keymat(hash, sk->skeyid_d, sk->skeyid_d_len, NULL, 0, proto, spi, 4, ni, ni_len,
+                        nr, nr_len, km, el + al) != 0) {
+        say(f, " [SPI 0x%08" PRIx32 ": KEYMAT not derivable (hash)]", spiv);
+        return;
+    }
+    sa.spi = spiv;
+    sa.spi_mask = 0xffffffffu;
+    sa.dst.af = (uint8_t)af;
+    memcpy(sa.dst.addr, dst, af == 4 ? 4 : 16);
+    memset(sa.dst.mask, 0xff, af == 4 ? 4 : 16);
+    memcpy(sa.enc_key, km, el);
+    sa.enc_key_len = (uint8_t)el;
+    memcpy(sa.auth_key, km + el, al);
+    sa.auth_key_len = (uint8_t)al;
+    OPENSSL_cleanse(km, sizeof km);
+    snprintf(sa.origin, sizeof sa.origin, "%s", origin);
+    bool ok = learn_esp(r, &sa);
+    unsigned bits = (unsigned)(el - ((sa.enc == VSA_ENC_AES_CTR || sa.enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+    char d[64];
+    fmt_addr(d, sizeof d, af, dst);
+    say(f, " [ESP SPI 0x%08" PRIx32 " to %s %s %s derived%s]", spiv, d,
+        vsa_enc_name(sa.enc, bits, sa.icv_len), vsa_integ_name(sa.integ),
+        ok ? "" : ", but too many learned keys to keep it");
+}
+
+/* A decrypted Quick Mode message: remember message 1 (Ni_b, the initiator's
+ * SPIs), derive both directions' ESP keys at message 2 (Nr_b, the
+ * responder's SPI and chosen transform) when SKEYID_d is known. */
+static void quick_mode(vsa_run *r, frame_ctx *f, ike1_sess *s, const vs_ike_hdr *h,
+                       const vs_isakmp_msg *in, size_t len, const vs_layer *ip)
+{
+    if (!ip)
+        return;
+    int af = ip->kind == VS_L_IPV6 ? 6 : 4;
+    size_t al = af == 4 ? 4 : 16;
+    int sa_i = vs_isakmp_find(in, VS_IKE_PL_SA, 0), n_i = vs_isakmp_find(in, VS_IKE_PL_NONCE, 0);
+    if (sa_i < 0 || n_i < 0 || !span_ok(in->payloads[n_i].data, len))
+        return; /* message 3 (HASH only), or informational content */
+    bool pfs = vs_isakmp_find(in, VS_IKE_PL_KE, 0) >= 0;
+    qm_pending *q = NULL;
+    for (unsigned i = 0; i < QM_MAX_PENDING; i++)
+        if (s->qm[i].used && s->qm[i].msgid == h->msgid)
+            q = &s->qm[i];
+    const vs_span nd = in->payloads[n_i].data;
+    if (!q || memcmp(q->init_addr, ip->u.ip.src, al) == 0) {
+        if (q && q->ni_len == nd.len && memcmp(q->ni, r->buf + nd.off, nd.len) == 0)
+            return; /* message 1 again */
+        if (!q) {
+            q = &s->qm[s->qm_next];
+            s->qm_next = (s->qm_next + 1) % QM_MAX_PENDING;
+        }
+        memset(q, 0, sizeof *q);
+        q->used = true;
+        q->msgid = h->msgid;
+        q->af = (uint8_t)af;
+        memcpy(q->init_addr, ip->u.ip.src, al);
+        memcpy(q->resp_addr, ip->u.ip.dst, al);
+        q->ni_len = nd.len < sizeof q->ni ? nd.len : sizeof q->ni;
+        memcpy(q->ni, r->buf + nd.off, q->ni_len);
+        q->pfs = pfs;
+        q->frame = f->frame_no;
+        for (unsigned i = 0; i < in->n_proposals && q->n_props < QM_MAX_PROPS; i++) {
+            const vs_ike_proposal *pp = &in->proposals[i];
+            if (pp->spi_size != 4 || !span_ok(pp->spi, len))
+                continue;
+            q->props[q->n_props].number = pp->number;
+            q->props[q->n_props].protocol = pp->protocol_id;
+            memcpy(q->props[q->n_props].spi, r->buf + pp->spi.off, 4);
+            q->n_props++;
+        }
+        return;
+    }
+    if (q->done || memcmp(q->resp_addr, ip->u.ip.src, al) != 0)
+        return;
+    q->done = true;
+    if (q->pfs || pfs) {
+        say(f, " [PFS: cannot derive the ESP keys (g(qm)^xy unknown)]");
+        JSET(f, "vpnscope.analyzer.ike.keymat", json_string("PFS: cannot derive"));
+        return;
+    }
+    const uint8_t *ic = r->ike1_hdr_icookie, *rc = r->ike1_hdr_rcookie;
+    const vsa_ike1_key *sk = vsa_keys_find_skeyid(r->keys, ic, rc);
+    if (!sk) {
+        say(f, " [no SKEYID_d for this IKE SA: ESP keys not derived]");
+        return;
+    }
+    for (unsigned i = 0; i < in->n_proposals; i++) {
+        const vs_ike_proposal *pp = &in->proposals[i];
+        if (pp->protocol_id != 3 || pp->spi_size != 4 || !span_ok(pp->spi, len) || !pp->n_transforms ||
+            pp->first_transform >= in->n_transforms)
+            continue;
+        const uint8_t *ispi = NULL;
+        for (unsigned j = 0; j < q->n_props; j++)
+            if (q->props[j].protocol == 3 && (q->props[j].number == pp->number || !ispi))
+                ispi = q->props[j].spi;
+        if (!ispi)
+            continue;
+        const vs_ike_transform *t = &in->transforms[pp->first_transform];
+        const uint8_t *nr = r->buf + nd.off;
+        char origin[VSA_ORIGIN_MAX];
+        char head[80];
+        snprintf(head, sizeof head, "derived from Quick Mode frames %" PRIu64 "/%" PRIu64, q->frame,
+                 f->frame_no);
+        size_t hl = strlen(head);
+        memcpy(origin, head, hl + 1);
+        snprintf(origin + hl, sizeof origin - hl, " (SKEYID_d from %.*s)",
+                 (int)(sizeof origin - hl - 20), sk->origin);
+        /* initiator -> responder: the responder's SPI; the other way: the initiator's */
+        qm_install(r, f, sk, s->st.hash, 3, r->buf + pp->spi.off, q->ni, q->ni_len, nr, nd.len, af,
+                   q->resp_addr, t, origin);
+        qm_install(r, f, sk, s->st.hash, 3, ispi, q->ni, q->ni_len, nr, nd.len, af, q->init_addr, t,
+                   origin);
+    }
+}
+
 /* An ISAKMP message (IKEv1 or GDOI) already decoded into r->ike1: learn the
  * negotiated transform and the KE payloads, decrypt an encrypted body with
  * the ikev1 table and decode its payloads. */
@@ -1301,6 +1463,11 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
             say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
                                          in->payloads[i].type, "?"));
     say(f, "]");
+    if (!gdoi && h->exch_type == 32) {
+        memcpy(r->ike1_hdr_icookie, ic, 8);
+        memcpy(r->ike1_hdr_rcookie, rc, 8);
+        quick_mode(r, f, s, h, in, len, ip);
+    }
     if (gdoi && h->exch_type == VS_GDOI_EXCH_PULL) {
         char origin[VSA_ORIGIN_MAX];
         snprintf(origin, sizeof origin, "learned from GROUPKEY-PULL frame %" PRIu64, f->frame_no);

@@ -116,6 +116,56 @@ if os.path.exists(dcap):
     check("no SKEYID_d for this IKE SA" in so and "ESP without a matching key" in so,
           "dmvpn3 without SKEYID_d: reported, ESP without key")
 
+# Decoded NHRP, inside decrypted ESP (phase 3, user keys only) and in cleartext mGRE: the message
+# type of every NHRP frame equals expected.md's listing (checked there against tshark's
+# nhrp.op.type); the JSON carries the decoder's vpnscope.nhrp.* fields for the inner packet.
+OPS = {1: "Resolution Request", 2: "Resolution Reply", 3: "Registration Request",
+       4: "Registration Reply", 5: "Purge Request", 6: "Purge Reply", 7: "Error Indication",
+       8: "Traffic Indication"}
+for sample, keys in (("dmvpn-phase3-ipsec-crafted", ["-k", "ikev1_skeyid"]),
+                     ("dmvpn-cisco-forms", []), ("dmvpn-phase2", [])):
+    d = os.path.join(sdir, sample)
+    if not os.path.isdir(d):
+        continue
+    want = {}
+    for line in open(os.path.join(d, "expected.md")):
+        m = re.match(r"(\d+) \|.*\bnhrp op=(\d+)", line)
+        if m:
+            want[int(m.group(1))] = int(m.group(2))
+    args = [a if a != "ikev1_skeyid" else os.path.join(d, a) for a in keys]
+    rc, so, se = run([vpnscope, "decode", os.path.join(d, sample + ".pcap")] + args)
+    got = {}
+    for line in so.splitlines():
+        m = re.match(r"(\d+) .*? NHRP (%s)\b" % "|".join(OPS.values()), line)
+        if m:
+            got[int(m.group(1))] = [k for k, v in OPS.items() if v == m.group(2)][0]
+    check(want and got == want, f"{sample}: NHRP sequence of {len(want)} messages equals expected.md "
+          f"(got {len(got)})")
+    if sample == "dmvpn-phase3-ipsec-crafted":
+        l10 = [x for x in so.splitlines() if x.startswith("10 ")][0]
+        check("| transport: 198.51.100.31 -> 203.0.113.1 GRE NHRP Registration Request id " in l10 and
+              " 10.0.0.31 -> 10.0.0.1 nbma 198.51.100.31 unique holdtime 600 " in l10,
+              "phase3 frame 10: spoke1's Registration Request (tunnel 10.0.0.31, NBMA 198.51.100.31, holdtime 600)")
+        l39 = [x for x in so.splitlines() if x.startswith("39 ")][0]
+        check("NHRP Resolution Reply" in l39 and "nbma 198.51.100.32]" in l39 and "10.0.0.32" in l39,
+              "phase3 frame 39: spoke2 answers with its NBMA 198.51.100.32")
+        l23 = [x for x in so.splitlines() if x.startswith("23 ")][0]
+        check("GRE | 192.168.31.10 -> 192.168.32.10 ICMP echo request" in l23,
+              "phase3 frame 23: inner ICMP through GRE with the LAN addresses")
+        rc, so, se = run([vpnscope, "decode", "--json", os.path.join(d, sample + ".pcap")] + args)
+        j = [json.loads(x) for x in so.splitlines() if x.startswith("{")]
+        f10 = [x for x in j if x.get("frame.number") == 10][0]
+        check(f10.get("vpnscope.nhrp.op_type") == 3 and f10.get("vpnscope.nhrp.src_nbma.addr") == "198.51.100.31"
+              and f10.get("vpnscope.nhrp.src_proto.addr") == "10.0.0.31",
+              "phase3 frame 10 JSON: vpnscope.nhrp.op_type 3, src_nbma/src_proto")
+    if sample == "dmvpn-cisco-forms":
+        l6 = [x for x in so.splitlines() if x.startswith("6 ")][0]
+        check("NHRP Error Indication" in l6 and "error 11 (Authentication Failure)" in l6,
+              "cisco-forms frame 6: Error Indication, Authentication Failure")
+        l4 = [x for x in so.splitlines() if x.startswith("4 ")][0]
+        check("[auth ext cleartext]" in l4 and "[NAT ext: nbma 203.0.113.1" in l4,
+              "cisco-forms frame 4: auth and NAT extensions shown")
+
 # a damaged rekey: flip the last ciphertext byte of frame 37 (the end of the SIG payload)
 try:
     from scapy.all import rdpcap, wrpcap, Raw, UDP  # noqa: E402

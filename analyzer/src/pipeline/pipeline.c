@@ -27,6 +27,7 @@
 #include "vpnscope/ip.h"
 #include "vpnscope/gdoi.h"
 #include "vpnscope/ikev1.h"
+#include "vpnscope/nhrp.h"
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -880,6 +881,37 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
                 f->depth--;
                 free(copy);
             }
+        } else if (ip && ip->span.off < caplen) {
+            /* transport mode: the outer IP header with the decrypted payload
+             * behind it, walked like any packet (GRE -> NHRP, ICMP, ...) */
+            size_t ipo = ip->span.off;
+            size_t hl = ip->kind == VS_L_IPV4 ? (size_t)(data[ipo] & 0x0f) * 4 : 40;
+            uint8_t *pkt = hl <= caplen - ipo && hl >= 20 ? malloc(hl + res.inner_len) : NULL;
+            if (pkt) {
+                memcpy(pkt, data + ipo, hl);
+                memcpy(pkt + hl, r->buf + res.inner_off, res.inner_len);
+                size_t tl = hl + res.inner_len;
+                if (ip->kind == VS_L_IPV4) {
+                    pkt[2] = (uint8_t)(tl >> 8), pkt[3] = (uint8_t)tl;
+                    pkt[6] = pkt[7] = 0; /* not a fragment any more */
+                    pkt[9] = res.next_header;
+                    pkt[10] = pkt[11] = 0;
+                    uint16_t ck = vs_inet_cksum(pkt, hl, 0);
+                    pkt[10] = (uint8_t)(ck >> 8), pkt[11] = (uint8_t)ck;
+                } else {
+                    pkt[4] = (uint8_t)(res.inner_len >> 8), pkt[5] = (uint8_t)res.inner_len;
+                    pkt[6] = res.next_header;
+                }
+                say(f, " | transport:");
+                f->depth++;
+                bool text = f->text;
+                process(r, f, VS_LINKTYPE_RAW, pkt, tl, tl);
+                f->text = text;
+                f->depth--;
+                free(pkt);
+            } else {
+                say(f, " | transport, next header %u", res.next_header);
+            }
         } else {
             say(f, " | transport, next header %u", res.next_header);
         }
@@ -1475,6 +1507,182 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     }
 }
 
+/* value names of the core's NHRP decoder (nhrp_vals.c) */
+extern const vs_val vs_vals_nhrp_op_type[], vs_vals_nhrp_err_code[], vs_vals_nhrp_cie_code[];
+
+static void nhrp_addr(char *out, size_t n, const uint8_t *data, size_t caplen, const vs_nhrp_addr *a)
+{
+    if (a->family == VS_NHRP_AF_NONE || !span_ok(a->span, caplen)) {
+        snprintf(out, n, "-");
+        return;
+    }
+    if (a->family == VS_NHRP_AF_IPV4 || a->family == VS_NHRP_AF_IPV6) {
+        fmt_addr(out, n, a->family == VS_NHRP_AF_IPV4 ? 4 : 6, data + a->span.off);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < a->span.len && k + 3 < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%02x", data[a->span.off + i]);
+    if (!k)
+        snprintf(out, n, "-");
+}
+
+/* NHRP in IOS words: "NHRP Registration Request id 3 10.0.0.11 -> 10.0.0.1
+ * nbma 198.51.100.11 holdtime 600", then CIEs, extensions, error codes. JSON:
+ * the decoder's vpnscope.nhrp.* fields. */
+static void nhrp_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const vs_frame *fr)
+{
+    static vs_item items[2048];
+    static vs_problem_rec problems[128];
+    static vs_nhrp_msg m;
+    vs_tree t;
+    vs_tree_init(&t, data, items, 2048, problems, 128);
+    vs_cursor c = fr->app_cur;
+    memset(&m, 0, sizeof m);
+    vs_status st = vs_nhrp_decode(&c, NULL, f->json ? &t : NULL, &m);
+    if (f->json)
+        tree_to_json(f, &t, caplen);
+    if (!f->text)
+        return;
+    const char *tn = m.type == VS_NHRP_TRAFFIC_INDICATION ? "Traffic Indication"
+                                                          : vs_val_name_or(vs_vals_nhrp_op_type, m.type, NULL);
+    if (tn)
+        say(f, " NHRP %s", tn);
+    else
+        say(f, " NHRP type %u", m.type);
+    char a[64], b[64], n[64];
+    if (m.has_mand) {
+        if (m.type >= 1 && m.type <= 6)
+            say(f, " id %" PRIu32, m.request_id);
+        nhrp_addr(a, sizeof a, data, caplen, &m.src_proto);
+        nhrp_addr(b, sizeof b, data, caplen, &m.dst_proto);
+        nhrp_addr(n, sizeof n, data, caplen, &m.src_nbma);
+        say(f, " %s -> %s nbma %s", a, b, n);
+        if (m.type == VS_NHRP_ERROR_INDICATION)
+            say(f, " error %u (%s)", m.error_code, vs_val_name_or(vs_vals_nhrp_err_code, m.error_code, "?"));
+        if (m.type == VS_NHRP_TRAFFIC_INDICATION && m.traffic_ip_version == 4 &&
+            span_ok(m.traffic_ip_src, caplen) && span_ok(m.traffic_ip_dst, caplen) &&
+            m.traffic_ip_src.len == 4 && m.traffic_ip_dst.len == 4) {
+            fmt_addr(a, sizeof a, 4, data + m.traffic_ip_src.off);
+            fmt_addr(b, sizeof b, 4, data + m.traffic_ip_dst.off);
+            say(f, " for traffic %s -> %s", a, b);
+        }
+        if ((m.type == 1 || m.type == 2) && (m.flags & VS_NHRP_FLAG_NAT))
+            say(f, " nat");
+        if (m.type == 3 && (m.flags & VS_NHRP_FLAG_UNIQUE))
+            say(f, " unique");
+    }
+    bool first_ht = true;
+    for (size_t i = 0; i < m.n_cies; i++) {
+        const vs_nhrp_cie *ci = &m.cies[i];
+        if (ci->ext != VS_NHRP_IN_MAND)
+            continue;
+        if (first_ht) {
+            say(f, " holdtime %u", ci->holding_time);
+            first_ht = false;
+        }
+        nhrp_addr(a, sizeof a, data, caplen, &ci->proto);
+        nhrp_addr(n, sizeof n, data, caplen, &ci->nbma);
+        say(f, " [cie %s prefix %u", ci->code ? vs_val_name_or(vs_vals_nhrp_cie_code, ci->code, "code ?") : "success",
+            ci->prefix_len);
+        if (ci->proto.family != VS_NHRP_AF_NONE)
+            say(f, " %s", a);
+        if (ci->nbma.family != VS_NHRP_AF_NONE)
+            say(f, " nbma %s", n);
+        say(f, "]");
+    }
+    for (size_t i = 0; i < m.n_exts; i++) {
+        const vs_nhrp_ext *e = &m.exts[i];
+        if (e->type == VS_NHRP_EXT_CISCO_NAT && e->n_cies) {
+            const vs_nhrp_cie *ci = &m.cies[e->first_cie];
+            nhrp_addr(n, sizeof n, data, caplen, &ci->nbma);
+            nhrp_addr(a, sizeof a, data, caplen, &ci->proto);
+            say(f, " [NAT ext: nbma %s proto %s]", n, a);
+        } else if (e->type == VS_NHRP_EXT_CISCO_NAT) {
+            say(f, " [NAT ext]");
+        } else if (e->type == VS_NHRP_EXT_AUTH) {
+            say(f, " [auth ext%s]", e->auth_form == VS_NHRP_AUTHF_CISCO && e->auth_spi == 1 ? " cleartext" : "");
+        }
+    }
+    if (st != VS_OK)
+        say(f, " (%s)", st == VS_TRUNCATED ? "truncated" : "malformed");
+}
+
+/* ICMP / TCP / UDP after the last IP header (the core follows neither):
+ * summary and vpnscope.analyzer.inner.* JSON. */
+static void l4_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const vs_frame *fr,
+                       const vs_layer *ip)
+{
+    size_t off = ip->span.off;
+    if (off >= caplen)
+        return;
+    size_t hl;
+    if (ip->kind == VS_L_IPV4)
+        hl = (size_t)(data[off] & 0x0f) * 4;
+    else
+        hl = 40; /* extension headers: the core stops on them (not followed) */
+    size_t p = off + hl, end = ip->span.off + ip->span.len;
+    if (end > caplen)
+        end = caplen;
+    uint8_t proto = ip->u.ip.proto;
+    /* an IP packet inside GRE / IP: its own addresses (the outer ones are already on the line) */
+    const vs_layer *first = NULL;
+    for (size_t i = 0; i < fr->n_layers && !first; i++)
+        if (fr->layers[i].kind == VS_L_IPV4 || fr->layers[i].kind == VS_L_IPV6)
+            first = &fr->layers[i];
+    if (first && first != ip) {
+        char a[64], b[64];
+        int af = ip->kind == VS_L_IPV4 ? 4 : 6;
+        fmt_addr(a, sizeof a, af, ip->u.ip.src);
+        fmt_addr(b, sizeof b, af, ip->u.ip.dst);
+        say(f, " | %s -> %s", a, b);
+        JSET(f, "vpnscope.analyzer.inner.src", json_string(a));
+        JSET(f, "vpnscope.analyzer.inner.dst", json_string(b));
+    }
+    JSET(f, "vpnscope.analyzer.inner.proto", json_integer(proto));
+    if ((proto == 1 || proto == 58) && p + 4 <= end) {
+        uint8_t ty = data[p], co = data[p + 1];
+        const char *nm = NULL;
+        if (proto == 1)
+            nm = ty == 8 ? "echo request" : ty == 0 ? "echo reply" : ty == 3 ? "unreachable" : ty == 11 ? "time exceeded" : NULL;
+        else
+            nm = ty == 128 ? "echo request" : ty == 129 ? "echo reply" : ty == 1 ? "unreachable" : NULL;
+        say(f, " %s", proto == 1 ? "ICMP" : "ICMPv6");
+        if (nm)
+            say(f, " %s", nm);
+        else
+            say(f, " type %u code %u", ty, co);
+        JSET(f, "vpnscope.analyzer.inner.icmp.type", json_integer(ty));
+        JSET(f, "vpnscope.analyzer.inner.icmp.code", json_integer(co));
+        if ((ty == 8 || ty == 0 || ty == 128 || ty == 129) && p + 8 <= end) {
+            unsigned id = (unsigned)data[p + 4] << 8 | data[p + 5], sq = (unsigned)data[p + 6] << 8 | data[p + 7];
+            say(f, " id %u seq %u", id, sq);
+            JSET(f, "vpnscope.analyzer.inner.icmp.id", json_integer(id));
+            JSET(f, "vpnscope.analyzer.inner.icmp.seq", json_integer(sq));
+        }
+    } else if ((proto == 6 || proto == 17) && p + 4 <= end) {
+        unsigned sp = (unsigned)data[p] << 8 | data[p + 1], dp = (unsigned)data[p + 2] << 8 | data[p + 3];
+        say(f, " %s %u -> %u", proto == 6 ? "TCP" : "UDP", sp, dp);
+        JSET(f, "vpnscope.analyzer.inner.src_port", json_integer(sp));
+        JSET(f, "vpnscope.analyzer.inner.dst_port", json_integer(dp));
+        if (proto == 6 && p + 14 <= end) {
+            uint8_t fl = data[p + 13];
+            static const char *const nm[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
+            say(f, " [");
+            bool any = false;
+            for (int i = 0; i < 6; i++)
+                if (fl & (1u << i)) {
+                    say(f, "%s%s", any ? "," : "", nm[i]);
+                    any = true;
+                }
+            say(f, "]");
+            JSET(f, "vpnscope.analyzer.inner.tcp.flags", json_integer(fl));
+        }
+    } else {
+        say(f, " proto %u", proto);
+    }
+}
+
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
 {
@@ -1568,7 +1776,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         break;
     case VS_APP_NHRP:
         set_disp(f, VSA_D_NHRP);
-        say(f, " NHRP");
+        nhrp_summary(f, data, caplen, &fr);
         break;
     case VS_APP_NATT_KEEPALIVE:
         set_disp(f, VSA_D_NATT_KEEPALIVE);
@@ -1587,7 +1795,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         {
             const vs_layer *ip = last_ip(&fr, fr.n_layers);
             if (ip)
-                say(f, " proto %u", ip->u.ip.proto);
+                l4_summary(f, data, caplen, &fr, ip);
         }
         break;
     case VS_APP_NONE:

@@ -287,3 +287,52 @@ Test(an_keylink, quick_mode_keymat)
     uint8_t out[8];
     cr_assert_eq(vsa_ike1_keymat(99, out, 8, NULL, 0, 3, out, 4, out, 8, out, 8, out, 8), -1);
 }
+
+Test(an_keylink, skeyid_key_file)
+{
+    vsa_keys k;
+    vsa_keys_init(&k);
+    char err[300];
+    const char *txt = "# initiator cookie, responder cookie, SKEYID_d, SKEYID_a, encryption key\n"
+                      "79a7c7ee0e862cd0,42f51175772d8374,7776582875d33e29930a9122fc1214ec528440d6,"
+                      "1ec55de43b0e659f17c320625989d1ed6fd6253d,"
+                      "737c84392c9be2fff7113fd5f1af76b8255501a290b3d19c5960e34f62e45349\n";
+    cr_assert_eq(vsa_keys_load_text(&k, "sk", txt, VSA_KF_AUTO, err, sizeof err), 1, "%s", err);
+    uint8_t ic[8] = {0x79, 0xa7, 0xc7, 0xee, 0x0e, 0x86, 0x2c, 0xd0};
+    uint8_t rc[8] = {0x42, 0xf5, 0x11, 0x75, 0x77, 0x2d, 0x83, 0x74};
+    const vsa_ike1_key *e = vsa_keys_find_skeyid(&k, ic, rc);
+    cr_assert_not_null(e);
+    cr_assert_eq(e->skeyid_d_len, 20);
+    cr_assert_eq(e->skeyid_d[0], 0x77);
+    cr_assert_eq(e->skeyid_d[19], 0xd6);
+    cr_assert_eq(e->key_len, 32);
+    cr_assert_str_eq(e->origin, "sk:2");
+    cr_assert_eq(vsa_keys_find_ike1(&k, ic), e, "also an IKEv1 decryption key");
+    rc[7] ^= 1;
+    cr_assert_null(vsa_keys_find_skeyid(&k, ic, rc), "responder cookie checked");
+    /* wrong field count and bad cookie name the file, line and field */
+    cr_assert_eq(vsa_keys_load_text(&k, "bad", "79a7c7ee0e862cd0,42f51175772d8374,77,1e\n",
+                                    VSA_KF_IKEV1_SKEYID, err, sizeof err), -1);
+    cr_assert(strstr(err, "bad:1") && strstr(err, "expected 5"), "%s", err);
+    cr_assert_eq(vsa_keys_load_text(&k, "bad", "79a7c7ee0e862cd0,42f5117577,77,1e,00\n", VSA_KF_AUTO,
+                                    err, sizeof err), -1);
+    cr_assert_eq(vsa_keys_load_text(&k, "bad", "79a7c7ee0e862cd0,42f51175772d8374,,1e,00\n",
+                                    VSA_KF_IKEV1_SKEYID, err, sizeof err), -1);
+    cr_assert(strstr(err, "SKEYID_d is empty"), "%s", err);
+    cr_assert_str_eq(vsa_keyfmt_name(VSA_KF_IKEV1_SKEYID), "ikev1_skeyid");
+    vsa_keys_free(&k);
+}
+
+Test(an_keylink, named_format_prefix)
+{
+    vsa_keys k;
+    vsa_keys_init(&k);
+    char err[300];
+    cr_assert_eq(vsa_keys_load_file(&k, "ikev1_skeyid:" VS_SAMPLES_DIR "/dmvpn-phase3-ipsec-crafted/ikev1_skeyid",
+                                    VSA_KF_AUTO, err, sizeof err), 3, "%s", err);
+    cr_assert_eq(k.n_ike1, 3);
+    cr_assert(k.ike1[2].have_skeyid);
+    cr_assert_eq(vsa_keys_load_file(&k, "ikev1_skeyid:/nonexistent/x", VSA_KF_AUTO, err, sizeof err), -1);
+    cr_assert(strstr(err, "/nonexistent/x: cannot open"), "%s", err);
+    vsa_keys_free(&k);
+}

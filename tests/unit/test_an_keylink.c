@@ -225,8 +225,11 @@ Test(an_keylink, kek_key_length_mismatch)
         if (msg.attrs[a].ctx == VS_ACTX_KEK && msg.attrs[a].type == 2)
             msg.attrs[a].value = VSA_KEK_ALG_AES;
     char err[200];
-    cr_assert_eq(vsa_gdoi_absorb(&g, &msg, pt, n, "x", err, sizeof err), -1);
+    /* -1 - 1: the KEK is unusable, the TEK of the same message is still learned */
+    cr_assert_eq(vsa_gdoi_absorb(&g, &msg, pt, n, "x", err, sizeof err), -2);
     cr_assert(strstr(err, "KEK_ALGORITHM_KEY of 32 bytes") != NULL, "%s", err);
+    cr_assert_not(g.kek[0].have_key);
+    cr_assert(g.tek[0].complete);
     free(pt);
     json_decref(t);
 }
@@ -335,4 +338,43 @@ Test(an_keylink, named_format_prefix)
     cr_assert_eq(vsa_keys_load_file(&k, "ikev1_skeyid:/nonexistent/x", VSA_KF_AUTO, err, sizeof err), -1);
     cr_assert(strstr(err, "/nonexistent/x: cannot open"), "%s", err);
     vsa_keys_free(&k);
+}
+
+/* Every truncation of a push plaintext: absorbing and verifying what decodes
+ * never reads outside the buffer (ASan build) and never completes a TEK from
+ * a cut key download with a short key. */
+Test(an_keylink, truncated_plaintexts)
+{
+    json_t *t = truth("3des");
+    size_t n;
+    uint8_t *pt = jhex(json_array_get(json_object_get(t, "push"), 0), "plaintext", &n);
+    static vsa_gdoi_group g;
+    uint8_t hdr[28] = {0};
+    unsigned completed = 0;
+    for (size_t cut = 0; cut <= n; cut++) {
+        uint8_t *b = malloc(cut ? cut : 1);
+        memcpy(b, pt, cut);
+        memset(&msg, 0, sizeof msg);
+        vs_cursor c;
+        vs_cur_init(&c, b, cut, VS_LEN_UNKNOWN);
+        vs_status st = vs_gdoi_decode_payloads(&c, VS_IKE_PL_SEQ, 2, NULL, &msg);
+        memset(&g, 0, sizeof g);
+        char err[200];
+        int k = vsa_gdoi_absorb(&g, &msg, b, cut, "cut", err, sizeof err);
+        if (k < 0)
+            k = -1 - k;
+        if (k > 0) {
+            completed++;
+            cr_assert_eq(g.tek[0].sa.enc_key_len, 24, "cut %zu", cut);
+            cr_assert_eq(g.tek[0].sa.auth_key_len, 20, "cut %zu", cut);
+        }
+        if (g.n_kek)
+            (void)vsa_gdoi_push_verify(&g.kek[0], hdr, b, cut, &msg);
+        if (cut == n)
+            cr_assert_eq(st, VS_OK);
+        free(b);
+    }
+    cr_assert_gt(completed, 0);
+    free(pt);
+    json_decref(t);
 }

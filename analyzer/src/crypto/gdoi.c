@@ -148,6 +148,7 @@ int vsa_gdoi_absorb(vsa_gdoi_group *g, const vs_isakmp_msg *m, const uint8_t *bu
                     const char *origin, char *err, size_t errlen)
 {
     err[0] = '\0';
+    bool kek_bad = false;
     /* policy: SA KEK and SA TEK payloads */
     for (unsigned i = 0; i < m->n_payloads; i++) {
         const vs_ike_payload *p = &m->payloads[i];
@@ -207,7 +208,8 @@ int vsa_gdoi_absorb(vsa_gdoi_group *g, const vs_isakmp_msg *m, const uint8_t *bu
                                  "KEK_ALGORITHM_KEY of %zu bytes does not fit the KEK algorithm %d "
                                  "(%u-bit key) as IV | key",
                                  n, k->alg, k->key_bits);
-                        return -1;
+                        kek_bad = true;
+                        continue;
                     }
                     memcpy(k->iv, v, k->block);
                     memcpy(k->key, v + k->block, k->key_len);
@@ -238,13 +240,19 @@ int vsa_gdoi_absorb(vsa_gdoi_group *g, const vs_isakmp_msg *m, const uint8_t *bu
             t->have_keys = true;
         }
     }
+    int bad = kek_bad;
     for (unsigned i = 0; i < g->n_tek; i++) {
         int c = tek_complete(&g->tek[i], origin, err, errlen);
-        if (c < 0)
-            return -1;
+        if (c < 0) {
+            /* unusable: forget the keys (a later key download may retry) and
+             * still install the other TEKs of this message */
+            g->tek[i].have_keys = false;
+            bad = 1;
+            continue;
+        }
         completed += c;
     }
-    return completed;
+    return bad ? -1 - completed : completed;
 }
 
 int vsa_gdoi_push_decrypt(const vsa_gdoi_kek *k, const uint8_t *ct, size_t len, uint8_t *out)

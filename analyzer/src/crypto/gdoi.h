@@ -74,7 +74,8 @@ bool vsa_ipsec_transform(uint8_t esp_id, uint16_t auth_alg, uint16_t key_bits, v
 /* Absorb a decrypted GDOI message (m decoded from buf): SA KEK / SA TEK
  * policy and KD keys. origin is copied into keys learned or completed by
  * this message. Returns the number of TEKs that became complete (marked
- * fresh), or -1 with err set when a key packet is unusable. */
+ * fresh); when a key packet is unusable, -1 - that number, with err set
+ * (the usable TEKs are still complete and fresh). */
 int vsa_gdoi_absorb(vsa_gdoi_group *g, const vs_isakmp_msg *m, const uint8_t *buf, size_t len,
                     const char *origin, char *err, size_t errlen);
 

@@ -1133,7 +1133,6 @@ static void gdoi_learn(vsa_run *r, frame_ctx *f, const vs_isakmp_msg *in, size_t
     if (n < 0) {
         say(f, " [keys not usable: %s]", err);
         JSET(f, "vpnscope.analyzer.gdoi.key_error", json_string(err));
-        return;
     }
     json_t *arr = f->json ? json_array() : NULL;
     for (unsigned i = 0; i < r->grp->n_tek; i++) {

@@ -77,6 +77,11 @@ for v in ("3des", "aes"):
               and "#pkts ICV failures (verify failed): 0" in blk.group(0),
               f"{v}: TEK 0x{spi} {origin}")
     n_push = 2 if v == "3des" else 6
+    rc, do, de = run([vpnscope, "decode", cap, "-k", user])
+    l10 = [x for x in do.splitlines() if x.startswith(f"{lst['GM1 PULL4']} ")][0]
+    kek_name = "KEK AES 128" if v == "aes" else "KEK 3DES"
+    check(f"[{kek_name} learned, key server public key 2048 bits] [TEK SPI 0x{spis[0]} " in l10,
+          f"{v}: the pull's decode line names the learned KEK and TEK")
     check(f"GDOI GROUPKEY-PUSH: {n_push} signature good, 0 SIGNATURE BAD" in so,
           f"{v}: {n_push} rekeys with good signatures")
     # keys never printed without --show-keys; printed with it
@@ -115,6 +120,60 @@ if os.path.exists(dcap):
     rc, so, se = run([vpnscope, "decode", dcap, "-k", os.path.join(ddir, "ikev1_decryption_table")])
     check("no SKEYID_d for this IKE SA" in so and "ESP without a matching key" in so,
           "dmvpn3 without SKEYID_d: reported, ESP without key")
+
+# PFS: a copy of the phase 3 capture whose first Quick Mode carries a KE payload (inserted into
+# the decrypted QM1 here with python3-cryptography, the three QM messages re-encrypted along the
+# RFC 2409 appendix B IV chain): vpnscope must say it cannot derive, and not guess keys.
+if os.path.exists(dcap):
+    import hashlib
+    import struct
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from scapy.all import rdpcap, wrpcap, Raw, UDP, IP  # noqa: E402
+
+    def cbc(k, iv, data, enc):
+        c = Cipher(algorithms.AES(k), modes.CBC(iv))
+        x = c.encryptor() if enc else c.decryptor()
+        return x.update(data) + x.finalize()
+
+    pk = rdpcap(dcap)
+    key = bytes.fromhex([x for x in open(os.path.join(ddir, "ikev1_decryption_table"))
+                         if not x.startswith("#")][0].strip().split(",")[1])
+
+    def body(i):
+        return bytes(pk[i][UDP].payload)
+
+    def put(i, msg):
+        p = pk[i]
+        p[UDP].remove_payload()
+        p[UDP].add_payload(Raw(msg))
+        del p[UDP].len, p[UDP].chksum, p[IP].len, p[IP].chksum
+
+    m7, m8, m9 = body(6), body(7), body(8)
+    iv7 = hashlib.sha1(body(5)[-16:] + m7[20:24]).digest()[:16]
+    pt7, pt8 = cbc(key, iv7, m7[28:], False), cbc(key, m7[-16:], m8[28:], False)
+    pt9 = cbc(key, m8[-16:], m9[28:], False)
+    # payloads: HASH(0) SA(24) NONCE(80) ID(104) ID(116): NONCE -> KE -> ID
+    ke = bytes([5, 0]) + struct.pack(">H", 4 + 256) + bytes(range(256))
+    new = pt7[:80] + bytes([4]) + pt7[81:104] + ke + pt7[104:128]
+    new += bytes(-len(new) % 16)
+    c7 = cbc(key, iv7, new, True)
+    c8 = cbc(key, c7[-16:], pt8, True)
+    c9 = cbc(key, c8[-16:], pt9, True)
+    put(6, m7[:24] + struct.pack(">I", 28 + len(c7)) + c7)
+    put(7, m8[:28] + c8)
+    put(8, m9[:28] + c9)
+    with tempfile.TemporaryDirectory() as td:
+        pfs = os.path.join(td, "pfs.pcap")
+        wrpcap(pfs, pk)
+        rc, so, se = run([vpnscope, "decode", pfs, "-k", os.path.join(ddir, "ikev1_skeyid")])
+        lines = {int(x.split()[0]): x for x in so.splitlines() if x[:1].isdigit() and " " in x}
+        check("Key Exchange (KE)" in lines.get(7, "") and "PFS: cannot derive" in lines.get(8, "")
+              and "derived]" not in lines.get(8, ""),
+              "PFS: frame 8 says 'PFS: cannot derive' (KE in QM1), no keys derived")
+        check("(no key)" in lines.get(10, "") and "(no key)" in lines.get(11, "") and
+              "[decrypted, ICV good]" in lines.get(21, "") and
+              f"{6:10d}  ESP without a matching key" in so and f"{10:10d}  ESP decrypted" in so,
+              "PFS: that SA's 6 ESP packets have no key, the other 10 decrypt")
 
 # Decoded NHRP, inside decrypted ESP (phase 3, user keys only) and in cleartext mGRE: the message
 # type of every NHRP frame equals expected.md's listing (checked there against tshark's

@@ -211,13 +211,20 @@ int vsa_gdoi_absorb(vsa_gdoi_group *g, const vs_isakmp_msg *m, const uint8_t *bu
                         kek_bad = true;
                         continue;
                     }
-                    memcpy(k->iv, v, k->block);
-                    memcpy(k->key, v + k->block, k->key_len);
-                    k->have_key = true;
-                    snprintf(k->origin, sizeof k->origin, "%s", origin);
+                    if (!k->have_key || memcmp(k->iv, v, k->block) ||
+                        memcmp(k->key, v + k->block, k->key_len)) {
+                        memcpy(k->iv, v, k->block);
+                        memcpy(k->key, v + k->block, k->key_len);
+                        k->have_key = k->fresh = true;
+                        snprintf(k->origin, sizeof k->origin, "%s", origin);
+                    }
                 } else if (at->type == 2 && n <= sizeof k->pub) { /* SIG_ALGORITHM_KEY */
                     memcpy(k->pub, v, n);
                     k->pub_len = n;
+                    const unsigned char *der = k->pub;
+                    EVP_PKEY *pk = d2i_PUBKEY(NULL, &der, (long)n);
+                    k->pub_bits = pk ? (unsigned)EVP_PKEY_get_bits(pk) : 0;
+                    EVP_PKEY_free(pk);
                 }
             }
         } else if (kp->type == VS_GDOI_KD_TEK && kp->spi_size == 4) {

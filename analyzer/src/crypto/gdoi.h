@@ -42,7 +42,9 @@ typedef struct vsa_gdoi_kek {
     unsigned key_len, block;
     uint8_t pub[2048];    /* SubjectPublicKeyInfo DER */
     size_t pub_len;
+    unsigned pub_bits;    /* key size OpenSSL reads from pub (0: unreadable) */
     bool have_policy, have_key;
+    bool fresh;           /* key first learned (or changed) by the last absorb */
     char origin[VSA_ORIGIN_MAX];
 } vsa_gdoi_kek;
 

@@ -1134,6 +1134,21 @@ static void gdoi_learn(vsa_run *r, frame_ctx *f, const vs_isakmp_msg *in, size_t
         say(f, " [keys not usable: %s]", err);
         JSET(f, "vpnscope.analyzer.gdoi.key_error", json_string(err));
     }
+    for (unsigned i = 0; i < r->grp->n_kek; i++) {
+        vsa_gdoi_kek *k = &r->grp->kek[i];
+        if (!k->fresh)
+            continue;
+        k->fresh = false;
+        static const char *const alg[] = {"?", "DES", "3DES", "AES"};
+        say(f, " [KEK %s", alg[k->alg >= 1 && k->alg <= 3 ? k->alg : 0]);
+        if (k->alg == VSA_KEK_ALG_AES)
+            say(f, " %u", k->key_len * 8);
+        if (k->pub_bits)
+            say(f, " learned, key server public key %u bits]", k->pub_bits);
+        else
+            say(f, " learned, %s]", k->pub_len ? "key server public key unreadable" : "no key server public key");
+        JSET(f, "vpnscope.analyzer.gdoi.kek_learned", json_true());
+    }
     json_t *arr = f->json ? json_array() : NULL;
     for (unsigned i = 0; i < r->grp->n_tek; i++) {
         vsa_gdoi_tek *t = &r->grp->tek[i];

@@ -80,6 +80,13 @@ for v in ("3des", "aes"):
     rc, do, de = run([vpnscope, "decode", cap, "-k", user])
     l10 = [x for x in do.splitlines() if x.startswith(f"{lst['GM1 PULL4']} ")][0]
     kek_name = "KEK AES 128" if v == "aes" else "KEK 3DES"
+    rc, jo, je = run([vpnscope, "decode", "--json", cap, "-k", user])
+    js = {x["frame.number"]: x for x in map(json.loads, jo.splitlines())}
+    first_esp = min(n for n, x in js.items() if x.get("vpnscope.analyzer.esp.status") == "decrypted")
+    check(js[first_esp].get("vpnscope.analyzer.esp.key_origin") ==
+          f"learned from GROUPKEY-PULL frame {lst['GM1 PULL4']}" and
+          js[first_esp].get("vpnscope.analyzer.inner.icmp.type") == 8,
+          f"{v}: JSON of frame {first_esp}: key origin and inner ICMP echo request")
     check(f"[{kek_name} learned, key server public key 2048 bits] [TEK SPI 0x{spis[0]} " in l10,
           f"{v}: the pull's decode line names the learned KEK and TEK")
     check(f"GDOI GROUPKEY-PUSH: {n_push} signature good, 0 SIGNATURE BAD" in so,

@@ -864,6 +864,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     JSET(f, "vpnscope.esp.next_header", json_integer(res.next_header));
     JSET(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
     JSET(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
+    JSET(f, "vpnscope.analyzer.esp.key_origin", json_string(key->origin)); /* never key bytes */
     if (r->o.mode == VSA_MODE_DECRYPT) {
         emit_decrypted(r, f, data, caplen, ip, &res);
         return;

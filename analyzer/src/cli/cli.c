@@ -35,8 +35,9 @@ static const char *const USAGE_MAIN =
 
 static const char *const KEY_HELP =
     "  -k, --keys FILE        key file (repeatable): Wireshark esp_sa, ikev1_decryption_table or\n"
-    "                         ikev2_decryption_table; tcpdump -E secrets file; 'ip xfrm state'\n"
-    "                         output. The format is recognised from the first line.\n"
+    "                         ikev2_decryption_table, ikev1_skeyid (SKEYID_d: Quick Mode ESP keys);\n"
+    "                         tcpdump -E secrets file; 'ip xfrm state' output. The format is\n"
+    "                         recognised from the first line, or named: -k ikev1_skeyid:FILE.\n"
     "  -E, --esp-secret SPEC  a tcpdump -E secret: 'spi@dst algo:secret[,...]' (repeatable)\n"
     "      --show-keys        print key material in reports (never printed otherwise)\n";
 
@@ -429,8 +430,9 @@ int vsa_main(int argc, char **argv)
             rc = VSA_EXIT_USAGE;
             goto out;
         }
-        if (keys.n_esp == 0) {
-            fprintf(stderr, "vpnscope decrypt: no ESP keys given (-k or -E)\n");
+        if (keys.n_esp == 0 && keys.n_ike1 == 0) {
+            /* IKEv1 keys are enough: ESP keys are learned from GDOI / Quick Mode */
+            fprintf(stderr, "vpnscope decrypt: no ESP or IKEv1 keys given (-k or -E)\n");
             rc = VSA_EXIT_USAGE;
             goto out;
         }

@@ -345,3 +345,49 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
     res->inner_len = ct_len - 1 - pad;
     return VSA_IKE_OK;
 }
+
+int vsa_ike1_keymat(int hash, const uint8_t *skeyid_d, size_t dlen, const uint8_t *gxy,
+                    size_t gxy_len, uint8_t protocol, const uint8_t *spi, size_t spi_len,
+                    const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+                    uint8_t *out, size_t out_len)
+{
+    const char *md;
+    switch (hash) {
+    case VSA_IKE1_HASH_MD5: md = "MD5"; break;
+    case VSA_IKE1_HASH_SHA1: md = "SHA1"; break;
+    case VSA_IKE1_HASH_SHA256: md = "SHA256"; break;
+    case VSA_IKE1_HASH_SHA384: md = "SHA384"; break;
+    case VSA_IKE1_HASH_SHA512: md = "SHA512"; break;
+    default: return -1;
+    }
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (!mac)
+        return -1;
+    OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string("digest", (char *)md, 0),
+                            OSSL_PARAM_construct_end()};
+    uint8_t prev[EVP_MAX_MD_SIZE];
+    size_t prev_len = 0, done = 0;
+    int rc = 0;
+    while (done < out_len) {
+        EVP_MAC_CTX *c = EVP_MAC_CTX_new(mac);
+        size_t n = 0;
+        bool ok = c && EVP_MAC_init(c, skeyid_d, dlen, params) == 1 &&
+                  (!prev_len || EVP_MAC_update(c, prev, prev_len) == 1) &&
+                  (!gxy_len || EVP_MAC_update(c, gxy, gxy_len) == 1) &&
+                  EVP_MAC_update(c, &protocol, 1) == 1 && EVP_MAC_update(c, spi, spi_len) == 1 &&
+                  EVP_MAC_update(c, ni, ni_len) == 1 && EVP_MAC_update(c, nr, nr_len) == 1 &&
+                  EVP_MAC_final(c, prev, &n, sizeof prev) == 1;
+        EVP_MAC_CTX_free(c);
+        if (!ok || n == 0) {
+            rc = -1;
+            break;
+        }
+        prev_len = n;
+        size_t take = out_len - done < n ? out_len - done : n;
+        memcpy(out + done, prev, take);
+        done += take;
+    }
+    OPENSSL_cleanse(prev, sizeof prev);
+    EVP_MAC_free(mac);
+    return rc;
+}

@@ -88,6 +88,16 @@ void vsa_ike1_set_ke(vsa_ike1_state *s, bool initiator, const uint8_t *data, siz
 vsa_ike_verdict vsa_ike1_decrypt(vsa_ike1_state *s, uint32_t msgid, const uint8_t *ct, size_t len,
                                  uint8_t *out, bool *retransmission);
 
+/* RFC 2409 5.5 Quick Mode KEYMAT for one SA (no PFS: gxy NULL):
+ *   KEYMAT = K1 | K2 | ..., K1 = prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b),
+ *   Kn = prf(SKEYID_d, Kn-1 | [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b);
+ * prf = HMAC with the phase-1 hash (VSA_IKE1_HASH_*). SPI: the one the
+ * receiving side chose (4 bytes for ESP). Returns 0, -1 on an unsupported hash. */
+int vsa_ike1_keymat(int hash, const uint8_t *skeyid_d, size_t dlen, const uint8_t *gxy,
+                    size_t gxy_len, uint8_t protocol, const uint8_t *spi, size_t spi_len,
+                    const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+                    uint8_t *out, size_t out_len);
+
 /* ---- IKEv2 ---- */
 
 typedef struct vsa_ike2_result {

@@ -103,6 +103,7 @@ const char *vsa_keyfmt_name(vsa_keyfmt f)
     case VSA_KF_IKEV2: return "ikev2_decryption_table";
     case VSA_KF_TCPDUMP: return "tcpdump";
     case VSA_KF_XFRM: return "xfrm";
+    case VSA_KF_IKEV1_SKEYID: return "ikev1_skeyid";
     }
     return "?";
 }
@@ -712,6 +713,53 @@ static int parse_ikev1_line(vsa_keys *k, pctx *p, char *line)
     return 1;
 }
 
+/* ikev1_skeyid: initiator cookie, responder cookie, SKEYID_d, SKEYID_a,
+ * encryption key (the format of the crafted samples; a strongSwan log at
+ * level 4 or an IOS debug shows these values). */
+static int parse_ikev1_skeyid_line(vsa_keys *k, pctx *p, char *line)
+{
+    char *f[UAT_MAX_FIELDS];
+    int n = uat_split(p, line, f, UAT_MAX_FIELDS);
+    if (n < 0)
+        return -1;
+    if (n != 5)
+        return fail(p, "ikev1_skeyid record has %d fields, expected 5 "
+                       "(initiator cookie, responder cookie, SKEYID_d, SKEYID_a, encryption key)", n);
+    vsa_ike1_key e;
+    memset(&e, 0, sizeof e);
+    int r = uat_hex(p, "initiator cookie", f[0], e.icookie, sizeof e.icookie);
+    if (r < 0)
+        return -1;
+    if (r != 8)
+        return fail(p, "initiator cookie must be 8 bytes (16 hex digits), it has %d", r);
+    r = uat_hex(p, "responder cookie", f[1], e.rcookie, sizeof e.rcookie);
+    if (r < 0)
+        return -1;
+    if (r != 8)
+        return fail(p, "responder cookie must be 8 bytes (16 hex digits), it has %d", r);
+    r = uat_hex(p, "SKEYID_d", f[2], e.skeyid_d, sizeof e.skeyid_d);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return fail(p, "SKEYID_d is empty");
+    e.skeyid_d_len = (uint8_t)r;
+    r = uat_hex(p, "SKEYID_a", f[3], e.skeyid_a, sizeof e.skeyid_a);
+    if (r < 0)
+        return -1;
+    e.skeyid_a_len = (uint8_t)r;
+    r = uat_hex(p, "encryption key", f[4], e.key, sizeof e.key);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return fail(p, "encryption key is empty");
+    e.key_len = (uint8_t)r;
+    e.have_skeyid = true;
+    set_origin(e.origin, p);
+    k->ike1 = grow(k->ike1, &k->cap_ike1, k->n_ike1, sizeof *k->ike1);
+    k->ike1[k->n_ike1++] = e;
+    return 1;
+}
+
 typedef struct ike2_enc_name {
     const char *name;
     vsa_enc enc;
@@ -1145,6 +1193,13 @@ static vsa_keyfmt detect(const char *line)
         int commas = 0;
         for (const char *s = line; *s; s++)
             commas += *s == ',';
+        if (commas == 4) {
+            size_t h2 = 0;
+            while (isxdigit((unsigned char)line[h + 1 + h2]))
+                h2++;
+            if (h2 == 16 && line[h + 1 + h2] == ',')
+                return VSA_KF_IKEV1_SKEYID;
+        }
         return commas >= 7 ? VSA_KF_IKEV2 : VSA_KF_IKEV1;
     }
     if (strchr(line, ':'))
@@ -1194,7 +1249,8 @@ int vsa_keys_load_text(vsa_keys *k, const char *name, const char *text, vsa_keyf
             fmt = detect(t);
             if (fmt == VSA_KF_AUTO) {
                 rc = fail(&p, "unrecognised key format (expected a Wireshark esp_sa, "
-                              "ikev1/ikev2_decryption_table, tcpdump -E or ip xfrm state line)");
+                              "ikev1/ikev2_decryption_table, ikev1_skeyid, tcpdump -E or ip xfrm "
+                              "state line)");
                 goto out;
             }
         }
@@ -1202,6 +1258,7 @@ int vsa_keys_load_text(vsa_keys *k, const char *name, const char *text, vsa_keyf
         switch (fmt) {
         case VSA_KF_ESP_SA: r = parse_esp_sa_line(k, &p, t); break;
         case VSA_KF_IKEV1: r = parse_ikev1_line(k, &p, t); break;
+        case VSA_KF_IKEV1_SKEYID: r = parse_ikev1_skeyid_line(k, &p, t); break;
         case VSA_KF_IKEV2: r = parse_ikev2_line(k, &p, t); break;
         case VSA_KF_TCPDUMP: {
             char *c = t;
@@ -1243,6 +1300,18 @@ out:
 
 int vsa_keys_load_file(vsa_keys *k, const char *path, vsa_keyfmt fmt, char *err, size_t errlen)
 {
+    if (fmt == VSA_KF_AUTO) {
+        /* "FORMAT:PATH" names the format */
+        for (int i = VSA_KF_ESP_SA; i <= VSA_KF_IKEV1_SKEYID; i++) {
+            const char *nm = vsa_keyfmt_name((vsa_keyfmt)i);
+            size_t l = strlen(nm);
+            if (strncmp(path, nm, l) == 0 && path[l] == ':' && path[l + 1]) {
+                fmt = (vsa_keyfmt)i;
+                path += l + 1;
+                break;
+            }
+        }
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open key file: %s", path, strerror(errno));
@@ -1336,6 +1405,16 @@ const vsa_ike1_key *vsa_keys_find_ike1(const vsa_keys *k, const uint8_t icookie[
 {
     for (size_t i = 0; i < k->n_ike1; i++)
         if (memcmp(k->ike1[i].icookie, icookie, 8) == 0)
+            return &k->ike1[i];
+    return NULL;
+}
+
+const vsa_ike1_key *vsa_keys_find_skeyid(const vsa_keys *k, const uint8_t icookie[8],
+                                         const uint8_t rcookie[8])
+{
+    for (size_t i = 0; i < k->n_ike1; i++)
+        if (k->ike1[i].have_skeyid && memcmp(k->ike1[i].icookie, icookie, 8) == 0 &&
+            memcmp(k->ike1[i].rcookie, rcookie, 8) == 0)
             return &k->ike1[i];
     return NULL;
 }

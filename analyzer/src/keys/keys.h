@@ -82,6 +82,12 @@ typedef struct vsa_ike1_key {
     uint8_t icookie[8];
     uint8_t key[VSA_MAX_KEY];
     uint8_t key_len;
+    /* ikev1_skeyid lines (initiator cookie, responder cookie, SKEYID_d,
+     * SKEYID_a, encryption key): what RFC 2409 5.5 needs for Quick Mode KEYMAT */
+    bool have_skeyid;
+    uint8_t rcookie[8];
+    uint8_t skeyid_d[VSA_MAX_KEY], skeyid_a[VSA_MAX_KEY];
+    uint8_t skeyid_d_len, skeyid_a_len;
     char origin[VSA_ORIGIN_MAX];
 } vsa_ike1_key;
 
@@ -115,7 +121,8 @@ typedef enum vsa_keyfmt {
     VSA_KF_IKEV1,
     VSA_KF_IKEV2,
     VSA_KF_TCPDUMP,
-    VSA_KF_XFRM
+    VSA_KF_XFRM,
+    VSA_KF_IKEV1_SKEYID  /* icookie, rcookie, SKEYID_d, SKEYID_a, encryption key */
 } vsa_keyfmt;
 
 const char *vsa_keyfmt_name(vsa_keyfmt f);
@@ -123,7 +130,8 @@ const char *vsa_keyfmt_name(vsa_keyfmt f);
 void vsa_keys_init(vsa_keys *k);
 void vsa_keys_free(vsa_keys *k);
 
-/* Load a key file (format recognised unless fmt says). On error returns -1
+/* Load a key file (format recognised unless fmt says; "FORMAT:PATH" with a
+ * format name of vsa_keyfmt_name, e.g. "ikev1_skeyid:keys.txt", names it). On error returns -1
  * with "file:line: what is wrong" in err; the keys loaded from earlier files
  * stay. Returns the number of entries added otherwise. */
 int vsa_keys_load_file(vsa_keys *k, const char *path, vsa_keyfmt fmt, char *err, size_t errlen);
@@ -140,6 +148,9 @@ int vsa_keys_add_tcpdump(vsa_keys *k, const char *name, unsigned line, const cha
 const vsa_esp_sa *vsa_keys_find_esp(const vsa_keys *k, int af, const uint8_t *src,
                                     const uint8_t *dst, uint32_t spi);
 const vsa_ike1_key *vsa_keys_find_ike1(const vsa_keys *k, const uint8_t icookie[8]);
+/* The ikev1_skeyid entry of an IKE SA (rcookie checked), or NULL. */
+const vsa_ike1_key *vsa_keys_find_skeyid(const vsa_keys *k, const uint8_t icookie[8],
+                                         const uint8_t rcookie[8]);
 const vsa_ike2_key *vsa_keys_find_ike2(const vsa_keys *k, const uint8_t spi_i[8],
                                        const uint8_t spi_r[8]);
 

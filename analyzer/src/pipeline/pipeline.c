@@ -18,12 +18,16 @@
 
 #define VSA_EXIT_PIPELINE_ERROR 2
 
+#include <openssl/crypto.h>
+
+#include "crypto/gdoi.h"
 #include "crypto/ike.h"
 #include "vpnscope/frame.h"
 #include "vpnscope/ikev2.h"
 #include "vpnscope/ip.h"
 #include "vpnscope/gdoi.h"
 #include "vpnscope/ikev1.h"
+#include "vpnscope/nhrp.h"
 
 static const char *const disp_keys[] = {
 #define X(id, key, text) key,
@@ -105,10 +109,39 @@ struct vsa_run {
     size_t n_sess, cap_sess;
     uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
     unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
+    /* ESP SAs learned from decrypted key exchanges (GDOI TEKs, Quick Mode
+     * KEYMAT): fixed storage, since contexts keep pointers to them; index
+     * n_esp + i in sa_stat.key_idx */
+    vsa_esp_sa *lsa;
+    vsa_esp_ctx *lctx;
+    int8_t *lctx_state;
+    size_t n_lsa;
+    vsa_gdoi_group *grp;
+    uint8_t ike1_hdr_icookie[8], ike1_hdr_rcookie[8];
+    uint64_t gdoi_push_good, gdoi_push_bad, gdoi_push_unverified, gdoi_push_nokek;
 };
+
+#define VSA_MAX_LEARNED 1024
+
+/* A Quick Mode whose first message was seen: what KEYMAT needs from it. */
+#define QM_MAX_PROPS 8
+typedef struct qm_pending {
+    bool used, done;
+    uint32_t msgid;
+    uint8_t af, init_addr[16], resp_addr[16];
+    uint8_t ni[256];
+    size_t ni_len;
+    bool pfs;
+    uint64_t frame;
+    unsigned n_props;
+    struct { uint8_t number, protocol, spi[4]; } props[QM_MAX_PROPS];
+} qm_pending;
+#define QM_MAX_PENDING 8
 
 /* IKEv1 SA state for decryption, per initiator cookie. */
 typedef struct ike1_sess {
+    qm_pending qm[QM_MAX_PENDING];
+    unsigned qm_next;
     uint8_t icookie[8];
     bool have_init;
     uint8_t init_af, init_addr[16];
@@ -147,6 +180,14 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
     r->ike2 = malloc(sizeof *r->ike2);
     r->ike1 = malloc(sizeof *r->ike1);
     r->ike1_inner = malloc(sizeof *r->ike1_inner);
+    r->lsa = calloc(VSA_MAX_LEARNED, sizeof *r->lsa);
+    r->lctx = calloc(VSA_MAX_LEARNED, sizeof *r->lctx);
+    r->lctx_state = calloc(VSA_MAX_LEARNED, 1);
+    r->grp = calloc(1, sizeof *r->grp);
+    if (!r->lsa || !r->lctx || !r->lctx_state || !r->grp) {
+        vsa_run_free(r);
+        return NULL;
+    }
     if (!r->ike1 || !r->ike1_inner) {
         vsa_run_free(r);
         return NULL;
@@ -169,6 +210,14 @@ void vsa_run_free(vsa_run *r)
                 vsa_esp_ctx_free(&r->ctx[i]);
     free(r->ctx);
     free(r->ctx_state);
+    if (r->lctx)
+        for (size_t i = 0; i < r->n_lsa; i++)
+            if (r->lctx_state[i])
+                vsa_esp_ctx_free(&r->lctx[i]);
+    free(r->lctx);
+    free(r->lctx_state);
+    free(r->lsa);
+    free(r->grp);
     free(r->sa);
     free(r->seq);
     free(r->buf);
@@ -612,6 +661,56 @@ keep:
     keep_frame(r, f);
 }
 
+/* Key entries: the user's (0 .. n_esp-1), then the learned ones. */
+static const vsa_esp_sa *key_of(const vsa_run *r, int idx)
+{
+    if (idx < 0)
+        return NULL;
+    if ((size_t)idx < r->keys->n_esp)
+        return &r->keys->esp[idx];
+    return (size_t)idx - r->keys->n_esp < r->n_lsa ? &r->lsa[(size_t)idx - r->keys->n_esp] : NULL;
+}
+static vsa_esp_ctx *ctx_of(vsa_run *r, int idx)
+{
+    return (size_t)idx < r->keys->n_esp ? &r->ctx[idx] : &r->lctx[(size_t)idx - r->keys->n_esp];
+}
+static int8_t *state_of(vsa_run *r, int idx)
+{
+    return (size_t)idx < r->keys->n_esp ? &r->ctx_state[idx]
+                                        : &r->lctx_state[(size_t)idx - r->keys->n_esp];
+}
+/* The user's keys win; learned keys are searched newest first. */
+static int find_key(const vsa_run *r, int af, const uint8_t *src, const uint8_t *dst, uint32_t spi)
+{
+    const vsa_esp_sa *k = vsa_keys_find_esp(r->keys, af, src, dst, spi);
+    if (k)
+        return (int)(k - r->keys->esp);
+    for (size_t i = r->n_lsa; i-- > 0;) {
+        vsa_keys one = {.esp = &r->lsa[i], .n_esp = 1};
+        if (vsa_keys_find_esp(&one, af, src, dst, spi))
+            return (int)(r->keys->n_esp + i);
+    }
+    return -1;
+}
+
+/* Install a learned ESP SA (same SPI and destination pattern as one already
+ * learned with the same keys: nothing to do). Returns false when full. */
+static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
+{
+    for (size_t i = 0; i < r->n_lsa; i++) {
+        const vsa_esp_sa *o = &r->lsa[i];
+        if (o->spi == sa->spi && memcmp(&o->dst, &sa->dst, sizeof o->dst) == 0 &&
+            o->enc_key_len == sa->enc_key_len && memcmp(o->enc_key, sa->enc_key, sa->enc_key_len) == 0 &&
+            o->auth_key_len == sa->auth_key_len &&
+            memcmp(o->auth_key, sa->auth_key, sa->auth_key_len) == 0)
+            return true;
+    }
+    if (r->n_lsa == VSA_MAX_LEARNED)
+        return false;
+    r->lsa[r->n_lsa++] = *sa;
+    return true;
+}
+
 static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                        const vs_frame *fr)
 {
@@ -658,7 +757,8 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->dport = udp->u.udp.dport;
     }
     say(f, " ESP SPI 0x%08" PRIx32 " seq %" PRIu32, spi, seq);
-    const vsa_esp_sa *key = vsa_keys_find_esp(r->keys, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    int kidx = find_key(r, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    const vsa_esp_sa *key = key_of(r, kidx);
     if (!key) {
         s->no_key++;
         set_disp(f, VSA_D_ESP_NO_KEY);
@@ -667,14 +767,15 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         keep_frame(r, f);
         return;
     }
-    size_t ki = (size_t)(key - r->keys->esp);
-    s->key_idx = (int)ki;
-    if (r->ctx_state[ki] == 0)
-        r->ctx_state[ki] = vsa_esp_ctx_init(&r->ctx[ki], key) == 0 ? 1 : -1;
-    if (r->ctx_state[ki] < 0) {
+    s->key_idx = kidx;
+    vsa_esp_ctx *kctx = ctx_of(r, kidx);
+    int8_t *kst = state_of(r, kidx);
+    if (*kst == 0)
+        *kst = vsa_esp_ctx_init(kctx, key) == 0 ? 1 : -1;
+    if (*kst < 0) {
         s->unsupported++;
         set_disp(f, VSA_D_ESP_UNSUPPORTED);
-        say(f, " (%s)", r->ctx[ki].error);
+        say(f, " (%s)", kctx->error);
         JSET(f, "vpnscope.analyzer.esp.status", json_string("unsupported algorithm"));
         keep_frame(r, f);
         return;
@@ -690,7 +791,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
     uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
     vsa_esp_result res;
-    vsa_esp_verdict vd = vsa_esp_decrypt(&r->ctx[ki], esp, len, hi, r->buf, BUFSZ, &res);
+    vsa_esp_verdict vd = vsa_esp_decrypt(kctx, esp, len, hi, r->buf, BUFSZ, &res);
     switch (vd) {
     case VSA_ESP_OK: break;
     case VSA_ESP_ICV_BAD:
@@ -763,6 +864,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     JSET(f, "vpnscope.esp.next_header", json_integer(res.next_header));
     JSET(f, "vpnscope.esp.pad.good", json_boolean(res.pad_ok));
     JSET(f, "vpnscope.analyzer.esp.sequence_event", json_string(vsa_seq_event_name(ev)));
+    JSET(f, "vpnscope.analyzer.esp.key_origin", json_string(key->origin)); /* never key bytes */
     if (r->o.mode == VSA_MODE_DECRYPT) {
         emit_decrypted(r, f, data, caplen, ip, &res);
         return;
@@ -779,6 +881,37 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
                 process(r, f, VS_LINKTYPE_RAW, copy, res.inner_len, res.inner_len);
                 f->depth--;
                 free(copy);
+            }
+        } else if (ip && ip->span.off < caplen) {
+            /* transport mode: the outer IP header with the decrypted payload
+             * behind it, walked like any packet (GRE -> NHRP, ICMP, ...) */
+            size_t ipo = ip->span.off;
+            size_t hl = ip->kind == VS_L_IPV4 ? (size_t)(data[ipo] & 0x0f) * 4 : 40;
+            uint8_t *pkt = hl <= caplen - ipo && hl >= 20 ? malloc(hl + res.inner_len) : NULL;
+            if (pkt) {
+                memcpy(pkt, data + ipo, hl);
+                memcpy(pkt + hl, r->buf + res.inner_off, res.inner_len);
+                size_t tl = hl + res.inner_len;
+                if (ip->kind == VS_L_IPV4) {
+                    pkt[2] = (uint8_t)(tl >> 8), pkt[3] = (uint8_t)tl;
+                    pkt[6] = pkt[7] = 0; /* not a fragment any more */
+                    pkt[9] = res.next_header;
+                    pkt[10] = pkt[11] = 0;
+                    uint16_t ck = vs_inet_cksum(pkt, hl, 0);
+                    pkt[10] = (uint8_t)(ck >> 8), pkt[11] = (uint8_t)ck;
+                } else {
+                    pkt[4] = (uint8_t)(res.inner_len >> 8), pkt[5] = (uint8_t)res.inner_len;
+                    pkt[6] = res.next_header;
+                }
+                say(f, " | transport:");
+                f->depth++;
+                bool text = f->text;
+                process(r, f, VS_LINKTYPE_RAW, pkt, tl, tl);
+                f->text = text;
+                f->depth--;
+                free(pkt);
+            } else {
+                say(f, " | transport, next header %u", res.next_header);
             }
         } else {
             say(f, " | transport, next header %u", res.next_header);
@@ -991,6 +1124,274 @@ static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
     return s;
 }
 
+/* Keys in a decrypted GDOI message (pull or verified push): KEK and TEK
+ * policy and key downloads; TEKs that become complete are installed as ESP SAs. */
+static void gdoi_learn(vsa_run *r, frame_ctx *f, const vs_isakmp_msg *in, size_t len,
+                       const char *origin)
+{
+    char err[200];
+    int n = vsa_gdoi_absorb(r->grp, in, r->buf, len, origin, err, sizeof err);
+    if (n < 0) {
+        say(f, " [keys not usable: %s]", err);
+        JSET(f, "vpnscope.analyzer.gdoi.key_error", json_string(err));
+    }
+    for (unsigned i = 0; i < r->grp->n_kek; i++) {
+        vsa_gdoi_kek *k = &r->grp->kek[i];
+        if (!k->fresh)
+            continue;
+        k->fresh = false;
+        static const char *const alg[] = {"?", "DES", "3DES", "AES"};
+        say(f, " [KEK %s", alg[k->alg >= 1 && k->alg <= 3 ? k->alg : 0]);
+        if (k->alg == VSA_KEK_ALG_AES)
+            say(f, " %u", k->key_len * 8);
+        if (k->pub_bits)
+            say(f, " learned, key server public key %u bits]", k->pub_bits);
+        else
+            say(f, " learned, %s]", k->pub_len ? "key server public key unreadable" : "no key server public key");
+        JSET(f, "vpnscope.analyzer.gdoi.kek_learned", json_true());
+    }
+    json_t *arr = f->json ? json_array() : NULL;
+    for (unsigned i = 0; i < r->grp->n_tek; i++) {
+        vsa_gdoi_tek *t = &r->grp->tek[i];
+        if (!t->fresh)
+            continue;
+        t->fresh = false;
+        bool ok = learn_esp(r, &t->sa);
+        unsigned bits = (t->sa.enc_key_len - ((t->sa.enc == VSA_ENC_AES_CTR || t->sa.enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+        say(f, " [TEK SPI 0x%08" PRIx32 " %s %s learned%s]", t->spi,
+            vsa_enc_name(t->sa.enc, bits, t->sa.icv_len), vsa_integ_name(t->sa.integ),
+            ok ? "" : ", but too many learned keys to keep it");
+        if (arr) {
+            char spi[16];
+            snprintf(spi, sizeof spi, "0x%08" PRIx32, t->spi);
+            json_array_append_new(arr, json_string(spi));
+        }
+    }
+    if (arr) {
+        if (json_array_size(arr))
+            JSET(f, "vpnscope.analyzer.gdoi.teks_learned", arr);
+        else
+            json_decref(arr);
+    }
+}
+
+/* GROUPKEY-PUSH: decrypt with the KEK learned from an earlier pull or push
+ * (cookies = KEK SPI), verify the key server's signature, and learn the new
+ * keys only when it is good. */
+static void handle_push(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    const vs_ike_hdr *h = &r->ike1->hdr;
+    uint8_t spi[16];
+    memcpy(spi, data + h->icookie.off, 8);
+    memcpy(spi + 8, data + h->rcookie.off, 8);
+    vsa_gdoi_kek *k = vsa_gdoi_find_kek(r->grp, spi);
+    if (!k || !k->have_key) {
+        r->ike_no_key++;
+        r->gdoi_push_nokek++;
+        say(f, " [encrypted, KEK not learned (no GROUPKEY-PULL decrypted for it)]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("no key"));
+        return;
+    }
+    size_t off = h->encrypted.off, len = h->encrypted.len;
+    if (off < 28 || off > caplen || len > caplen - off || len > BUFSZ) {
+        r->ike_failed++;
+        say(f, " [encrypted, truncated]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
+        return;
+    }
+    if (vsa_gdoi_push_decrypt(k, data + off, len, r->buf) != 0) {
+        r->ike_failed++;
+        say(f, " [encrypted: length not a multiple of the KEK block]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("bad length"));
+        return;
+    }
+    vs_ikev1_msg *in = r->ike1_inner;
+    memset(in, 0, sizeof *in);
+    in->hdr = *h;
+    vs_tree t2;
+    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, r->buf, len, VS_LEN_UNKNOWN);
+    vs_status st = vs_gdoi_decode_payloads(&c, h->next_payload, 2, f->json ? &t2 : NULL, in);
+    if (f->json)
+        tree_to_json(f, &t2, len);
+    if (st != VS_OK && vs_isakmp_find(in, VS_IKE_PL_SIG, 0) < 0) {
+        r->ike1_bad_plain++;
+        say(f, " [decrypted with the KEK, but the payloads do not parse]");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("payloads malformed after decryption"));
+        return;
+    }
+    r->ike_decrypted++;
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    say(f, " [decrypted with the KEK:");
+    for (size_t i = 0; i < in->n_payloads; i++)
+        if (in->payloads[i].parent < 0)
+            say(f, " %s", vs_val_name_or(vs_vals_gdoi_payload_type, in->payloads[i].type, "?"));
+    int si = vs_isakmp_find(in, VS_IKE_PL_SEQ, 0);
+    if (si >= 0)
+        say(f, "; SEQ %" PRIu32, in->payloads[si].value);
+    vsa_sig_verdict sv = vsa_gdoi_push_verify(k, data + off - 28, r->buf, len, in);
+    say(f, "; %s]", vsa_sig_verdict_name(sv));
+    JSET(f, "vpnscope.analyzer.gdoi.signature", json_string(vsa_sig_verdict_name(sv)));
+    if (sv == VSA_SIG_GOOD) {
+        r->gdoi_push_good++;
+        char origin[VSA_ORIGIN_MAX];
+        snprintf(origin, sizeof origin, "learned from GROUPKEY-PUSH frame %" PRIu64 " (signature good)",
+                 f->frame_no);
+        gdoi_learn(r, f, in, len, origin);
+    } else if (sv == VSA_SIG_BAD) {
+        r->gdoi_push_bad++;
+        say(f, " [keys NOT used: bad signature]");
+    } else {
+        r->gdoi_push_unverified++;
+        say(f, " [keys NOT used: signature not verified]");
+    }
+}
+
+static uint32_t be32p(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool span_ok(vs_span sp, size_t len)
+{
+    return sp.off <= len && sp.len <= len - sp.off;
+}
+
+/* Derive one direction's ESP SA from a Quick Mode (RFC 2409 5.5) and install it. */
+static void qm_install(vsa_run *r, frame_ctx *f, const vsa_ike1_key *sk, int hash, uint8_t proto,
+                       const uint8_t spi[4], const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+                       size_t nr_len, int af, const uint8_t *dst, const vs_ike_transform *t,
+                       const char *origin)
+{
+    vsa_esp_sa sa;
+    memset(&sa, 0, sizeof sa);
+    size_t el = 0, al = 0;
+    const char *why;
+    uint32_t spiv = be32p(spi);
+    if (!vsa_ipsec_transform((uint8_t)t->id, t->auth_alg, t->key_length, &sa, &el, &al, &why)) {
+        say(f, " [SPI 0x%08" PRIx32 ": %s]", spiv, why);
+        return;
+    }
+    uint8_t km[VSA_MAX_KEY + VSA_MAX_AUTH_KEY];
+    if (el + al > sizeof km ||
+        vsa_ike1_keymat(hash, sk->skeyid_d, sk->skeyid_d_len, NULL, 0, proto, spi, 4, ni, ni_len,
+                        nr, nr_len, km, el + al) != 0) {
+        say(f, " [SPI 0x%08" PRIx32 ": KEYMAT not derivable (hash)]", spiv);
+        return;
+    }
+    sa.spi = spiv;
+    sa.spi_mask = 0xffffffffu;
+    sa.dst.af = (uint8_t)af;
+    memcpy(sa.dst.addr, dst, af == 4 ? 4 : 16);
+    memset(sa.dst.mask, 0xff, af == 4 ? 4 : 16);
+    memcpy(sa.enc_key, km, el);
+    sa.enc_key_len = (uint8_t)el;
+    memcpy(sa.auth_key, km + el, al);
+    sa.auth_key_len = (uint8_t)al;
+    OPENSSL_cleanse(km, sizeof km);
+    snprintf(sa.origin, sizeof sa.origin, "%s", origin);
+    bool ok = learn_esp(r, &sa);
+    unsigned bits = (unsigned)(el - ((sa.enc == VSA_ENC_AES_CTR || sa.enc == VSA_ENC_AES_GCM) ? 4 : 0)) * 8;
+    char d[64];
+    fmt_addr(d, sizeof d, af, dst);
+    say(f, " [ESP SPI 0x%08" PRIx32 " to %s %s %s derived%s]", spiv, d,
+        vsa_enc_name(sa.enc, bits, sa.icv_len), vsa_integ_name(sa.integ),
+        ok ? "" : ", but too many learned keys to keep it");
+}
+
+/* A decrypted Quick Mode message: remember message 1 (Ni_b, the initiator's
+ * SPIs), derive both directions' ESP keys at message 2 (Nr_b, the
+ * responder's SPI and chosen transform) when SKEYID_d is known. */
+static void quick_mode(vsa_run *r, frame_ctx *f, ike1_sess *s, const vs_ike_hdr *h,
+                       const vs_isakmp_msg *in, size_t len, const vs_layer *ip)
+{
+    if (!ip)
+        return;
+    int af = ip->kind == VS_L_IPV6 ? 6 : 4;
+    size_t al = af == 4 ? 4 : 16;
+    int sa_i = vs_isakmp_find(in, VS_IKE_PL_SA, 0), n_i = vs_isakmp_find(in, VS_IKE_PL_NONCE, 0);
+    if (sa_i < 0 || n_i < 0 || !span_ok(in->payloads[n_i].data, len))
+        return; /* message 3 (HASH only), or informational content */
+    bool pfs = vs_isakmp_find(in, VS_IKE_PL_KE, 0) >= 0;
+    qm_pending *q = NULL;
+    for (unsigned i = 0; i < QM_MAX_PENDING; i++)
+        if (s->qm[i].used && s->qm[i].msgid == h->msgid)
+            q = &s->qm[i];
+    const vs_span nd = in->payloads[n_i].data;
+    if (!q || memcmp(q->init_addr, ip->u.ip.src, al) == 0) {
+        if (q && q->ni_len == nd.len && memcmp(q->ni, r->buf + nd.off, nd.len) == 0)
+            return; /* message 1 again */
+        if (!q) {
+            q = &s->qm[s->qm_next];
+            s->qm_next = (s->qm_next + 1) % QM_MAX_PENDING;
+        }
+        memset(q, 0, sizeof *q);
+        q->used = true;
+        q->msgid = h->msgid;
+        q->af = (uint8_t)af;
+        memcpy(q->init_addr, ip->u.ip.src, al);
+        memcpy(q->resp_addr, ip->u.ip.dst, al);
+        q->ni_len = nd.len < sizeof q->ni ? nd.len : sizeof q->ni;
+        memcpy(q->ni, r->buf + nd.off, q->ni_len);
+        q->pfs = pfs;
+        q->frame = f->frame_no;
+        for (unsigned i = 0; i < in->n_proposals && q->n_props < QM_MAX_PROPS; i++) {
+            const vs_ike_proposal *pp = &in->proposals[i];
+            if (pp->spi_size != 4 || !span_ok(pp->spi, len))
+                continue;
+            q->props[q->n_props].number = pp->number;
+            q->props[q->n_props].protocol = pp->protocol_id;
+            memcpy(q->props[q->n_props].spi, r->buf + pp->spi.off, 4);
+            q->n_props++;
+        }
+        return;
+    }
+    if (q->done || memcmp(q->resp_addr, ip->u.ip.src, al) != 0)
+        return;
+    q->done = true;
+    if (q->pfs || pfs) {
+        say(f, " [PFS: cannot derive the ESP keys (g(qm)^xy unknown)]");
+        JSET(f, "vpnscope.analyzer.ike.keymat", json_string("PFS: cannot derive"));
+        return;
+    }
+    const uint8_t *ic = r->ike1_hdr_icookie, *rc = r->ike1_hdr_rcookie;
+    const vsa_ike1_key *sk = vsa_keys_find_skeyid(r->keys, ic, rc);
+    if (!sk) {
+        say(f, " [no SKEYID_d for this IKE SA: ESP keys not derived]");
+        return;
+    }
+    for (unsigned i = 0; i < in->n_proposals; i++) {
+        const vs_ike_proposal *pp = &in->proposals[i];
+        if (pp->protocol_id != 3 || pp->spi_size != 4 || !span_ok(pp->spi, len) || !pp->n_transforms ||
+            pp->first_transform >= in->n_transforms)
+            continue;
+        const uint8_t *ispi = NULL;
+        for (unsigned j = 0; j < q->n_props; j++)
+            if (q->props[j].protocol == 3 && (q->props[j].number == pp->number || !ispi))
+                ispi = q->props[j].spi;
+        if (!ispi)
+            continue;
+        const vs_ike_transform *t = &in->transforms[pp->first_transform];
+        const uint8_t *nr = r->buf + nd.off;
+        char origin[VSA_ORIGIN_MAX];
+        char head[80];
+        snprintf(head, sizeof head, "derived from Quick Mode frames %" PRIu64 "/%" PRIu64, q->frame,
+                 f->frame_no);
+        size_t hl = strlen(head);
+        memcpy(origin, head, hl + 1);
+        snprintf(origin + hl, sizeof origin - hl, " (SKEYID_d from %.*s)",
+                 (int)(sizeof origin - hl - 20), sk->origin);
+        /* initiator -> responder: the responder's SPI; the other way: the initiator's */
+        qm_install(r, f, sk, s->st.hash, 3, r->buf + pp->spi.off, q->ni, q->ni_len, nr, nd.len, af,
+                   q->resp_addr, t, origin);
+        qm_install(r, f, sk, s->st.hash, 3, ispi, q->ni, q->ni_len, nr, nd.len, af, q->init_addr, t,
+                   origin);
+    }
+}
+
 /* An ISAKMP message (IKEv1 or GDOI) already decoded into r->ike1: learn the
  * negotiated transform and the KE payloads, decrypt an encrypted body with
  * the ikev1 table and decode its payloads. */
@@ -1007,6 +1408,10 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     if (h->icookie.len != 8 || h->rcookie.len != 8 || h->icookie.off + 8 > caplen ||
         h->rcookie.off + 8 > caplen)
         return;
+    if (gdoi && h->exch_type == VS_GDOI_EXCH_PUSH && (h->flags & VS_IKE_FLAG_E)) {
+        handle_push(r, f, data, caplen);
+        return;
+    }
     const uint8_t *ic = data + h->icookie.off, *rc = data + h->rcookie.off;
     static const uint8_t zero[8];
     bool rzero = memcmp(rc, zero, 8) == 0;
@@ -1105,6 +1510,192 @@ static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
             say(f, " %s", vs_val_name_or(gdoi ? vs_vals_gdoi_payload_type : vs_vals_ike_payload_type,
                                          in->payloads[i].type, "?"));
     say(f, "]");
+    if (!gdoi && h->exch_type == 32) {
+        memcpy(r->ike1_hdr_icookie, ic, 8);
+        memcpy(r->ike1_hdr_rcookie, rc, 8);
+        quick_mode(r, f, s, h, in, len, ip);
+    }
+    if (gdoi && h->exch_type == VS_GDOI_EXCH_PULL) {
+        char origin[VSA_ORIGIN_MAX];
+        snprintf(origin, sizeof origin, "learned from GROUPKEY-PULL frame %" PRIu64, f->frame_no);
+        gdoi_learn(r, f, in, len, origin);
+    }
+}
+
+/* value names of the core's NHRP decoder (nhrp_vals.c) */
+extern const vs_val vs_vals_nhrp_op_type[], vs_vals_nhrp_err_code[], vs_vals_nhrp_cie_code[];
+
+static void nhrp_addr(char *out, size_t n, const uint8_t *data, size_t caplen, const vs_nhrp_addr *a)
+{
+    if (a->family == VS_NHRP_AF_NONE || !span_ok(a->span, caplen)) {
+        snprintf(out, n, "-");
+        return;
+    }
+    if (a->family == VS_NHRP_AF_IPV4 || a->family == VS_NHRP_AF_IPV6) {
+        fmt_addr(out, n, a->family == VS_NHRP_AF_IPV4 ? 4 : 6, data + a->span.off);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < a->span.len && k + 3 < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%02x", data[a->span.off + i]);
+    if (!k)
+        snprintf(out, n, "-");
+}
+
+/* NHRP in IOS words: "NHRP Registration Request id 3 10.0.0.11 -> 10.0.0.1
+ * nbma 198.51.100.11 holdtime 600", then CIEs, extensions, error codes. JSON:
+ * the decoder's vpnscope.nhrp.* fields. */
+static void nhrp_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const vs_frame *fr)
+{
+    static vs_item items[2048];
+    static vs_problem_rec problems[128];
+    static vs_nhrp_msg m;
+    vs_tree t;
+    vs_tree_init(&t, data, items, 2048, problems, 128);
+    vs_cursor c = fr->app_cur;
+    memset(&m, 0, sizeof m);
+    vs_status st = vs_nhrp_decode(&c, NULL, f->json ? &t : NULL, &m);
+    if (f->json)
+        tree_to_json(f, &t, caplen);
+    if (!f->text)
+        return;
+    const char *tn = m.type == VS_NHRP_TRAFFIC_INDICATION ? "Traffic Indication"
+                                                          : vs_val_name_or(vs_vals_nhrp_op_type, m.type, NULL);
+    if (tn)
+        say(f, " NHRP %s", tn);
+    else
+        say(f, " NHRP type %u", m.type);
+    char a[64], b[64], n[64];
+    if (m.has_mand) {
+        if (m.type >= 1 && m.type <= 6)
+            say(f, " id %" PRIu32, m.request_id);
+        nhrp_addr(a, sizeof a, data, caplen, &m.src_proto);
+        nhrp_addr(b, sizeof b, data, caplen, &m.dst_proto);
+        nhrp_addr(n, sizeof n, data, caplen, &m.src_nbma);
+        say(f, " %s -> %s nbma %s", a, b, n);
+        if (m.type == VS_NHRP_ERROR_INDICATION)
+            say(f, " error %u (%s)", m.error_code, vs_val_name_or(vs_vals_nhrp_err_code, m.error_code, "?"));
+        if (m.type == VS_NHRP_TRAFFIC_INDICATION && m.traffic_ip_version == 4 &&
+            span_ok(m.traffic_ip_src, caplen) && span_ok(m.traffic_ip_dst, caplen) &&
+            m.traffic_ip_src.len == 4 && m.traffic_ip_dst.len == 4) {
+            fmt_addr(a, sizeof a, 4, data + m.traffic_ip_src.off);
+            fmt_addr(b, sizeof b, 4, data + m.traffic_ip_dst.off);
+            say(f, " for traffic %s -> %s", a, b);
+        }
+        if ((m.type == 1 || m.type == 2) && (m.flags & VS_NHRP_FLAG_NAT))
+            say(f, " nat");
+        if (m.type == 3 && (m.flags & VS_NHRP_FLAG_UNIQUE))
+            say(f, " unique");
+    }
+    bool first_ht = true;
+    for (size_t i = 0; i < m.n_cies; i++) {
+        const vs_nhrp_cie *ci = &m.cies[i];
+        if (ci->ext != VS_NHRP_IN_MAND)
+            continue;
+        if (first_ht) {
+            say(f, " holdtime %u", ci->holding_time);
+            first_ht = false;
+        }
+        nhrp_addr(a, sizeof a, data, caplen, &ci->proto);
+        nhrp_addr(n, sizeof n, data, caplen, &ci->nbma);
+        say(f, " [cie %s prefix %u", ci->code ? vs_val_name_or(vs_vals_nhrp_cie_code, ci->code, "code ?") : "success",
+            ci->prefix_len);
+        if (ci->proto.family != VS_NHRP_AF_NONE)
+            say(f, " %s", a);
+        if (ci->nbma.family != VS_NHRP_AF_NONE)
+            say(f, " nbma %s", n);
+        say(f, "]");
+    }
+    for (size_t i = 0; i < m.n_exts; i++) {
+        const vs_nhrp_ext *e = &m.exts[i];
+        if (e->type == VS_NHRP_EXT_CISCO_NAT && e->n_cies) {
+            const vs_nhrp_cie *ci = &m.cies[e->first_cie];
+            nhrp_addr(n, sizeof n, data, caplen, &ci->nbma);
+            nhrp_addr(a, sizeof a, data, caplen, &ci->proto);
+            say(f, " [NAT ext: nbma %s proto %s]", n, a);
+        } else if (e->type == VS_NHRP_EXT_CISCO_NAT) {
+            say(f, " [NAT ext]");
+        } else if (e->type == VS_NHRP_EXT_AUTH) {
+            say(f, " [auth ext%s]", e->auth_form == VS_NHRP_AUTHF_CISCO && e->auth_spi == 1 ? " cleartext" : "");
+        }
+    }
+    if (st != VS_OK)
+        say(f, " (%s)", st == VS_TRUNCATED ? "truncated" : "malformed");
+}
+
+/* ICMP / TCP / UDP after the last IP header (the core follows neither):
+ * summary and vpnscope.analyzer.inner.* JSON. */
+static void l4_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const vs_frame *fr,
+                       const vs_layer *ip)
+{
+    size_t off = ip->span.off;
+    if (off >= caplen)
+        return;
+    size_t hl;
+    if (ip->kind == VS_L_IPV4)
+        hl = (size_t)(data[off] & 0x0f) * 4;
+    else
+        hl = 40; /* extension headers: the core stops on them (not followed) */
+    size_t p = off + hl, end = ip->span.off + ip->span.len;
+    if (end > caplen)
+        end = caplen;
+    uint8_t proto = ip->u.ip.proto;
+    /* an IP packet inside GRE / IP: its own addresses (the outer ones are already on the line) */
+    const vs_layer *first = NULL;
+    for (size_t i = 0; i < fr->n_layers && !first; i++)
+        if (fr->layers[i].kind == VS_L_IPV4 || fr->layers[i].kind == VS_L_IPV6)
+            first = &fr->layers[i];
+    if (first && first != ip) {
+        char a[64], b[64];
+        int af = ip->kind == VS_L_IPV4 ? 4 : 6;
+        fmt_addr(a, sizeof a, af, ip->u.ip.src);
+        fmt_addr(b, sizeof b, af, ip->u.ip.dst);
+        say(f, " | %s -> %s", a, b);
+        JSET(f, "vpnscope.analyzer.inner.src", json_string(a));
+        JSET(f, "vpnscope.analyzer.inner.dst", json_string(b));
+    }
+    JSET(f, "vpnscope.analyzer.inner.proto", json_integer(proto));
+    if ((proto == 1 || proto == 58) && p + 4 <= end) {
+        uint8_t ty = data[p], co = data[p + 1];
+        const char *nm = NULL;
+        if (proto == 1)
+            nm = ty == 8 ? "echo request" : ty == 0 ? "echo reply" : ty == 3 ? "unreachable" : ty == 11 ? "time exceeded" : NULL;
+        else
+            nm = ty == 128 ? "echo request" : ty == 129 ? "echo reply" : ty == 1 ? "unreachable" : NULL;
+        say(f, " %s", proto == 1 ? "ICMP" : "ICMPv6");
+        if (nm)
+            say(f, " %s", nm);
+        else
+            say(f, " type %u code %u", ty, co);
+        JSET(f, "vpnscope.analyzer.inner.icmp.type", json_integer(ty));
+        JSET(f, "vpnscope.analyzer.inner.icmp.code", json_integer(co));
+        if ((ty == 8 || ty == 0 || ty == 128 || ty == 129) && p + 8 <= end) {
+            unsigned id = (unsigned)data[p + 4] << 8 | data[p + 5], sq = (unsigned)data[p + 6] << 8 | data[p + 7];
+            say(f, " id %u seq %u", id, sq);
+            JSET(f, "vpnscope.analyzer.inner.icmp.id", json_integer(id));
+            JSET(f, "vpnscope.analyzer.inner.icmp.seq", json_integer(sq));
+        }
+    } else if ((proto == 6 || proto == 17) && p + 4 <= end) {
+        unsigned sp = (unsigned)data[p] << 8 | data[p + 1], dp = (unsigned)data[p + 2] << 8 | data[p + 3];
+        say(f, " %s %u -> %u", proto == 6 ? "TCP" : "UDP", sp, dp);
+        JSET(f, "vpnscope.analyzer.inner.src_port", json_integer(sp));
+        JSET(f, "vpnscope.analyzer.inner.dst_port", json_integer(dp));
+        if (proto == 6 && p + 14 <= end) {
+            uint8_t fl = data[p + 13];
+            static const char *const nm[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
+            say(f, " [");
+            bool any = false;
+            for (int i = 0; i < 6; i++)
+                if (fl & (1u << i)) {
+                    say(f, "%s%s", any ? "," : "", nm[i]);
+                    any = true;
+                }
+            say(f, "]");
+            JSET(f, "vpnscope.analyzer.inner.tcp.flags", json_integer(fl));
+        }
+    } else {
+        say(f, " proto %u", proto);
+    }
 }
 
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
@@ -1200,7 +1791,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         break;
     case VS_APP_NHRP:
         set_disp(f, VSA_D_NHRP);
-        say(f, " NHRP");
+        nhrp_summary(f, data, caplen, &fr);
         break;
     case VS_APP_NATT_KEEPALIVE:
         set_disp(f, VSA_D_NATT_KEEPALIVE);
@@ -1219,7 +1810,7 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         {
             const vs_layer *ip = last_ip(&fr, fr.n_layers);
             if (ip)
-                say(f, " proto %u", ip->u.ip.proto);
+                l4_summary(f, data, caplen, &fr, ip);
         }
         break;
     case VS_APP_NONE:
@@ -1455,7 +2046,7 @@ static void sa_report(vsa_run *r, FILE *o)
         if (done[i])
             continue;
         const sa_stat *s = v[i];
-        const vsa_esp_sa *k = s->key_idx >= 0 ? &r->keys->esp[s->key_idx] : NULL;
+        const vsa_esp_sa *k = key_of(r, s->key_idx);
         size_t members = 0;
         sa_stat sum;
         memset(&sum, 0, sizeof sum);
@@ -1541,6 +2132,18 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
+    if (r->n_lsa || r->gdoi_push_good || r->gdoi_push_bad || r->gdoi_push_unverified ||
+        r->gdoi_push_nokek) {
+        fprintf(o, "  keys learned from decrypted key exchanges: %zu ESP SA(s)", r->n_lsa);
+        for (size_t i = 0; i < r->n_lsa; i++)
+            fprintf(o, "%s SPI 0x%08" PRIx32 " %s", i ? ";" : ":", r->lsa[i].spi, r->lsa[i].origin);
+        fputc('\n', o);
+    }
+    if (r->gdoi_push_good || r->gdoi_push_bad || r->gdoi_push_unverified || r->gdoi_push_nokek)
+        fprintf(o, "  GDOI GROUPKEY-PUSH: %" PRIu64 " signature good, %" PRIu64
+                   " SIGNATURE BAD (keys not used), %" PRIu64 " signature not verifiable, %" PRIu64
+                   " without a learned KEK\n",
+                r->gdoi_push_good, r->gdoi_push_bad, r->gdoi_push_unverified, r->gdoi_push_nokek);
     if (r->ike1_retrans || r->ike1_bad_plain || r->ike1_content_bad)
         fprintf(o, "  IKEv1: %" PRIu64 " byte-identical retransmissions decrypted, %" PRIu64
                    " decrypted bodies whose payloads do not parse (wrong key?), %" PRIu64
@@ -1554,7 +2157,7 @@ int vsa_run_finish(vsa_run *r)
         }
         r->w_open = false;
     }
-    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain)
+    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain || r->gdoi_push_bad)
         rc = 1;
     if (r->input_error)
         rc = 2;
@@ -1595,6 +2198,12 @@ static void merge_into(vsa_run *dst, vsa_run *src)
 int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
 {
     unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    if (keys->n_ike1 && n > 1) {
+        /* ESP keys may be learned from IKEv1 / GDOI exchanges, which one
+         * thread decrypts: the others would not see them */
+        fprintf(o->err, "vpnscope: note: one thread (ESP keys are learned from IKEv1/GDOI exchanges)\n");
+        n = 1;
+    }
     vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
     vsa_run *runs[64] = {0};
     FILE *null = NULL;

@@ -1694,7 +1694,11 @@ static void l4_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const v
             JSET(f, "vpnscope.analyzer.inner.tcp.flags", json_integer(fl));
         }
     } else {
-        say(f, " proto %u", proto);
+        const char *pn = vs_val_name(vs_vals_ip_proto, proto);
+        if (pn)
+            say(f, " %s (proto %u)", pn, proto);
+        else
+            say(f, " proto %u", proto);
     }
 }
 

@@ -11,11 +11,13 @@ S=samples
 
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}" || true; }
 
-step "GETVPN: the group SA as 'show crypto ipsec sa' would count it (one SPI, three senders)" \
-  $V sa $S/getvpn/getvpn-3des.pcap -k $S/getvpn/all-keys/esp_sa --no-progress
-step "DMVPN phase 3 over IPsec: IKE decrypted with the phase-1 keys, ESP transport mode carrying GRE" \
+step "GETVPN with only the phase-1 keys: TEKs learned from GROUPKEY-PULL and signed rekeys, group SA counted as 'show crypto ipsec sa'" \
+  $V sa $S/getvpn/getvpn-3des.pcap -k $S/getvpn/ikev1_decryption_table --no-progress
+step "DMVPN phase 3 over IPsec: ESP keys derived from the decrypted Quick Modes (SKEYID_d), NHRP inside ESP transport mode" \
   $V decode $S/dmvpn-phase3-ipsec-crafted/dmvpn-phase3-ipsec-crafted.pcap \
-  -k $S/dmvpn-phase3-ipsec-crafted/ikev1_decryption_table -k $S/dmvpn-phase3-ipsec-crafted/all-keys/esp_sa --no-progress
+  -k $S/dmvpn-phase3-ipsec-crafted/ikev1_skeyid --no-progress
+step "The same lab DMVPN phase 3 (FRR nhrpd): per-tunnel overhead measured on the decrypted packets" \
+  $V overhead $S/dmvpn-phase3-ipsec/dmvpn-phase3-ipsec.pcap -k $S/dmvpn-phase3-ipsec/esp_sa
 step "DMVPN phase 2 (mGRE + NHRP), one line per frame" \
   $V decode $S/dmvpn-phase2/dmvpn-phase2.pcap --no-progress
 step "Overhead what-if: an EIGRP hello (60 bytes) in GRE with tunnel key, esp-3des esp-md5-hmac" \

@@ -16,7 +16,7 @@ step "GETVPN with only the phase-1 keys: TEKs learned from GROUPKEY-PULL and sig
 step "DMVPN phase 3 over IPsec: ESP keys derived from the decrypted Quick Modes (SKEYID_d), NHRP inside ESP transport mode" \
   $V decode $S/dmvpn-phase3-ipsec-crafted/dmvpn-phase3-ipsec-crafted.pcap \
   -k $S/dmvpn-phase3-ipsec-crafted/ikev1_skeyid --no-progress
-step "The same lab DMVPN phase 3 (FRR nhrpd): per-tunnel overhead measured on the decrypted packets" \
+step "Lab DMVPN phase 3 over IPsec (FRR nhrpd, Linux kernel ESP): per-tunnel overhead measured on the decrypted packets" \
   $V overhead $S/dmvpn-phase3-ipsec/dmvpn-phase3-ipsec.pcap -k $S/dmvpn-phase3-ipsec/esp_sa
 step "DMVPN phase 2 (mGRE + NHRP), one line per frame" \
   $V decode $S/dmvpn-phase2/dmvpn-phase2.pcap --no-progress

@@ -48,7 +48,8 @@ static const char *name_or(vs_field_id f, uint32_t v, packet_info *pinfo)
 /* Registration table rows (vs_ws_stats.c), keyed by the client's tunnel
  * address: its requests (with the NBMA address it claimed), the replies'
  * CIE codes, and error indications sent back to it. */
-static void tap_registration(packet_info *pinfo, const guint8 *buf, const vs_nhrp_msg *m)
+static void tap_registration(packet_info *pinfo, const guint8 *buf, const vs_nhrp_msg *m,
+                             double response_ms)
 {
     if (!m->has_mand)
         return;
@@ -77,7 +78,7 @@ static void tap_registration(packet_info *pinfo, const guint8 *buf, const vs_nhr
         return;
     }
     const char *client = addr_str(pinfo, buf, proto);
-    vs_ws_tap_nhrp_reg(pinfo, client, outcome);
+    vs_ws_tap_nhrp_reg(pinfo, client, outcome, m->type == 4 ? response_ms : -1.0);
 }
 
 /* ---- request/reply matching ----
@@ -215,7 +216,8 @@ static int dissect_nhrp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     vs_ws_columns(pinfo, vs_fields[VS_F_NHRP].desc, t, f_op_type, suffix);
     vs_ws_tap_message(pinfo, "NHRP", vs_ws_first_name(t, f_op_type));
     if (have_tap_listener(vs_ws_tap))
-        tap_registration(pinfo, t->buf, m);
+        tap_registration(pinfo, t->buf, m,
+                         pd && !pd->is_req && pd->txn ? nstime_to_msec(&pd->delta) : -1.0);
     return (int)vs_ws_consumed(t, tvb);
 }
 

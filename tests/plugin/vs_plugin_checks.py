@@ -489,8 +489,25 @@ def cmd_stats(ts, args):
               c.get(r + "10.0.0.22/Registration Reply: Success") == 1 and
               c.get(r + "10.0.0.24/Registration Request from NBMA 198.51.100.24") == 1 and
               c.get(r + "10.0.0.24/Error Indication: Authentication Failure") == 1 and
-              c.get("vpnscope NHRP registrations") == 6 and len(c) == 10)
+              c.get(r + "10.0.0.21/Response time (ms)") == 1 and
+              c.get(r + "10.0.0.22/Response time (ms)") == 1 and
+              r + "10.0.0.24/Response time (ms)" not in c and
+              c.get("vpnscope NHRP registrations") == 6 and len(c) == 12)
         print("%s registration table on %s: %s" % ("ok:" if ok else "FAIL:", os.path.basename(cap), c))
+        if not ok:
+            print(out)
+        fails += 0 if ok else 1
+    cap = first_capture(args, ["dmvpn-dual-hub.pcap"])
+    if cap and "vpnscope.nhrp.response_time" in have:
+        ran += 1
+        out = ts.run(["-q", "-z", "vpnscope.nhrp.registrations,tree"], capture=cap)
+        # Spoke 10.0.0.11 registers 4 times (two hubs): every reply matched,
+        # request-to-reply times 1.027 ms to 65.742 ms (the frame times).
+        line = [l for l in out.splitlines() if l.strip().startswith("Response time (ms)")]
+        cols = line[0].split() if line else []
+        ok = len(line) == 2 and cols[3:7] == ["4", "27.03", "1.027000", "65.741997"]
+        print("%s registration response times on %s: %s" %
+              ("ok:" if ok else "FAIL:", os.path.basename(cap), [l.split()[3:7] for l in line]))
         if not ok:
             print(out)
         fails += 0 if ok else 1

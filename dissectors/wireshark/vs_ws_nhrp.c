@@ -92,7 +92,10 @@ static void tap_registration(packet_info *pinfo, const guint8 *buf, const vs_nhr
  * the links both ways and can tell a request that was never answered. A
  * request seen again before its reply (a retransmission, or the copy a hub
  * forwards in DMVPN phase 2/3) joins the open transaction; a reply seen
- * again (forwarded by the hub) links to the same request. */
+ * again (forwarded by the hub) links to the same request. An Error
+ * Indication answers the request it carries (its type and request ID) sent
+ * by its destination protocol address: it has no source NBMA address of the
+ * request, so a second map keyed without it finds the transaction. */
 typedef struct nhrp_txn {
     guint32 req_frame, rep_frame;
     nstime_t req_time;
@@ -106,7 +109,8 @@ typedef struct nhrp_pdata {
 } nhrp_pdata;
 
 static int proto_nhrp = -1;
-static wmem_map_t *txns; /* key string -> nhrp_txn, file scope */
+static wmem_map_t *txns;    /* key string -> nhrp_txn, file scope */
+static wmem_map_t *by_proto; /* class/request ID/source protocol address -> latest nhrp_txn */
 
 static void key_addr(GString *k, const guint8 *buf, const vs_nhrp_addr *a)
 {
@@ -120,7 +124,28 @@ static nhrp_pdata *match(packet_info *pinfo, const guint8 *buf, const vs_nhrp_ms
     nhrp_pdata *pd = p_get_proto_data(wmem_file_scope(), pinfo, proto_nhrp, 0);
     if (pd || PINFO_FD_VISITED(pinfo))
         return pd;
-    if (!m->has_mand || m->type < 1 || m->type > 6)
+    if (!m->has_mand)
+        return NULL;
+    if (m->type == 7) {
+        guint8 et = m->error_packet_type;
+        if (et != 1 && et != 3 && et != 5)
+            return NULL;
+        GString *k2 = g_string_new(NULL);
+        g_string_append_printf(k2, "%u/%08x", (et + 1u) / 2u, m->error_packet_request_id);
+        key_addr(k2, buf, &m->dst_proto);
+        nhrp_txn *tx = wmem_map_lookup(by_proto, k2->str);
+        g_string_free(k2, TRUE);
+        if (!tx)
+            return NULL;
+        pd = wmem_new0(wmem_file_scope(), nhrp_pdata);
+        if (!tx->rep_frame)
+            tx->rep_frame = pinfo->num;
+        pd->txn = tx;
+        nstime_delta(&pd->delta, &pinfo->abs_ts, &tx->req_time);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_nhrp, 0, pd);
+        return pd;
+    }
+    if (m->type < 1 || m->type > 6)
         return NULL;
     GString *k = g_string_new(NULL);
     g_string_append_printf(k, "%u/%08x", (m->type + 1u) / 2u, m->request_id);
@@ -136,6 +161,11 @@ static nhrp_pdata *match(packet_info *pinfo, const guint8 *buf, const vs_nhrp_ms
             tx->req_time = pinfo->abs_ts;
             tx->no_reply_expected = m->type == 5 && (m->flags & 0x8000u);
             wmem_map_insert(txns, wmem_strdup(wmem_file_scope(), k->str), tx);
+            GString *k2 = g_string_new(NULL);
+            g_string_append_printf(k2, "%u/%08x", (m->type + 1u) / 2u, m->request_id);
+            key_addr(k2, buf, &m->src_proto);
+            wmem_map_insert(by_proto, wmem_strdup(wmem_file_scope(), k2->str), tx);
+            g_string_free(k2, TRUE);
         }
         pd->txn = tx;
     } else if (tx) {
@@ -248,6 +278,8 @@ void vs_ws_register_nhrp(void)
     f_err_code = vs_field_by_name("vpnscope.nhrp.err.code");
     proto_nhrp = vs_ws_proto(VS_F_NHRP);
     txns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    by_proto =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     h_nhrp = register_dissector("vpnscope.nhrp", dissect_nhrp, proto_nhrp);
     prefs_register_bool_preference(vs_ws_prefs(), "nhrp_handback",
                                    "Hand NHRP back to the built-in dissector",

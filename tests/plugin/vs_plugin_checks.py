@@ -876,6 +876,41 @@ def cmd_ikev2icv(ts, args):
     print("%s ICV byte of frame %d inverted: bad ICV on %s (expert: %s), %d others good" %
           ("ok:" if ok else "FAIL:", victim, bad, expert, len(still)))
     fails += 0 if ok else 1
+    # AES-GCM: the tag is the ICV, checked by the AEAD. Two INFORMATIONAL
+    # messages (a Delete inside) written with python3-cryptography; the
+    # second has its last tag byte inverted.
+    gcm_cap = os.path.join(ts.tmp, "ikev2-gcm.pcap")
+    gcm_keys = os.path.join(ts.tmp, "ikev2_decryption_table.gcm")
+    prog = r"""
+import sys, struct
+from scapy.all import Ether, IP, UDP, Raw, wrpcap
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+spii, spir = bytes.fromhex("0102030405060708"), bytes.fromhex("1112131415161718")
+key, salt = bytes(range(16)), bytes.fromhex("a0a1a2a3")
+def msg(flip, msgid):
+    inner = bytes([0, 0, 0, 8, 1, 0, 0, 0]) + b"\x00"
+    iv = struct.pack(">Q", msgid + 7)
+    sk_len = 4 + 8 + len(inner) + 16
+    hdr = spii + spir + bytes([46, 0x20, 37, 0x08]) + struct.pack(">II", msgid, 28 + sk_len)
+    skh = bytes([42, 0]) + struct.pack(">H", sk_len)
+    ct = AESGCM(key).encrypt(salt + iv, inner, hdr + skh)
+    if flip:
+        ct = ct[:-1] + bytes([ct[-1] ^ 0xFF])
+    return hdr + skh + iv + ct
+wrpcap(sys.argv[1], [Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=500, dport=500)
+                     / Raw(msg(f, i)) for i, f in enumerate([False, True])])
+open(sys.argv[2], "w").write('%s,%s,%s,%s,"AES-GCM-128 with 16 octet ICV [RFC5282]",,,'
+                             '"NONE [RFC4306]"\n' % (spii.hex(), spir.hex(), (key + salt).hex(),
+                                                      (key + salt).hex()))
+"""
+    import subprocess
+    subprocess.run(["/usr/bin/python3", "-c", prog, gcm_cap, gcm_keys], check=True,
+                   capture_output=True)
+    rows = field_table(ts, gcm_cap, f, True, [], {"ikev2_decryption_table": gcm_keys})
+    st = [rows[n][f[1]] for n in sorted(rows)]
+    ok = st == ["1", "0"] and "Bad ICV" in rows[2][f[3]] and "Bad ICV" not in rows[1][f[3]]
+    print("%s AES-GCM-128 tag: ICV status %s (want good, bad)" % ("ok:" if ok else "FAIL:", st))
+    fails += 0 if ok else 1
     # Without keys: no verdict at all.
     rows = field_table(ts, cap, f, True, [])
     none = [n for n, r in rows.items() if r[f[1]]]

@@ -104,13 +104,16 @@ typedef struct vs_ws_tap_rec {
     guint32 frame_len;
     const char *client;   /* NHRP: "tunnel address (NBMA address)" */
     const char *outcome;  /* NHRP: request, reply code, error indication code */
+    double response_ms;   /* NHRP reply matched to its request: time since it; else < 0 */
 } vs_ws_tap_rec;
 
 extern int vs_ws_tap;
 void vs_ws_register_tap(void);
 void vs_ws_register_stats(void);
 void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *message);
-void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome);
+/* response_ms < 0: not a reply matched to its request. */
+void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome,
+                        double response_ms);
 
 /* ---- protocols (one file each) ---- */
 void vs_ws_register_ike(void);

@@ -63,6 +63,8 @@ static enum ftenum ft_of(vs_ftype t)
     case VS_FT_IPV4: return FT_IPv4;
     case VS_FT_IPV6: return FT_IPv6;
     case VS_FT_STRING: return FT_STRING;
+    case VS_FT_FRAMENUM: return FT_FRAMENUM;
+    case VS_FT_RELTIME: return FT_RELATIVE_TIME;
     }
     return FT_BYTES;
 }

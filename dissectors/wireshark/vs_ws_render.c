@@ -74,6 +74,14 @@ static proto_item *add_one(proto_tree *parent, const vs_item *it, tvbuff_t *tvb)
         return proto_tree_add_uint(parent, hf, tvb, off, len, (guint32)(it->value << shift));
     case VS_FT_U64:
         return proto_tree_add_uint64(parent, hf, tvb, off, len, it->value << shift);
+    case VS_FT_FRAMENUM:
+        return proto_tree_add_uint(parent, hf, tvb, 0, 0, (guint32)it->value);
+    case VS_FT_RELTIME: {
+        nstime_t ns;
+        ns.secs = (time_t)(it->value / 1000000000u);
+        ns.nsecs = (int)(it->value % 1000000000u);
+        return proto_tree_add_time(parent, hf, tvb, 0, 0, &ns);
+    }
     case VS_FT_BOOL:
         return proto_tree_add_boolean(parent, hf, tvb, off, len,
                                       (guint32)((it->value ? 1u : 0u) << shift));

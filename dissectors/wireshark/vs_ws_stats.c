@@ -26,7 +26,8 @@ void vs_ws_tap_message(packet_info *pinfo, const char *protocol, const char *mes
     tap_queue_packet(vs_ws_tap, pinfo, r);
 }
 
-void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome)
+void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outcome,
+                        double response_ms)
 {
     if (!have_tap_listener(vs_ws_tap))
         return;
@@ -34,6 +35,7 @@ void vs_ws_tap_nhrp_reg(packet_info *pinfo, const char *client, const char *outc
     r->kind = VS_TAP_NHRP_REG;
     r->client = client;
     r->outcome = outcome;
+    r->response_ms = response_ms;
     tap_queue_packet(vs_ws_tap, pinfo, r);
 }
 
@@ -77,7 +79,8 @@ static tap_packet_status ovh_packet(stats_tree *st, packet_info *pinfo _U_, epan
 
 /* The per-capture NHRP registration table: one node per client (tunnel
  * address and NBMA address as it registered), with its requests, the
- * replies' CIE codes and error indications sent back to it. */
+ * replies' CIE codes, the request-to-reply times (count, average, min, max)
+ * and error indications sent back to it. */
 static const char st_reg[] = "vpnscope NHRP registrations";
 static int st_reg_node = -1;
 
@@ -95,6 +98,10 @@ static tap_packet_status reg_packet(stats_tree *st, packet_info *pinfo _U_, epan
     tick_stat_node(st, st_reg, 0, FALSE);
     int client = tick_stat_node(st, r->client, st_reg_node, TRUE);
     tick_stat_node(st, r->outcome, client, FALSE);
+    /* Count, average, min and max of the time from request to reply. */
+    if (r->response_ms >= 0)
+        avg_stat_node_add_value_float(st, "Response time (ms)", client, FALSE,
+                                      (float)r->response_ms);
     return TAP_PACKET_REDRAW;
 }
 

@@ -445,7 +445,9 @@ static void tree_to_json(frame_ctx *f, const vs_tree *t, size_t buflen)
         case VS_FT_U16:
         case VS_FT_U24:
         case VS_FT_U32:
-        case VS_FT_U64: v = json_integer((json_int_t)it->value); break;
+        case VS_FT_U64:
+        case VS_FT_FRAMENUM: v = json_integer((json_int_t)it->value); break;
+        case VS_FT_RELTIME: v = json_real((double)it->value / 1e9); break;
         case VS_FT_IPV4:
         case VS_FT_IPV6: {
             char a[64];

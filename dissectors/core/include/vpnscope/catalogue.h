@@ -34,7 +34,9 @@ typedef enum vs_ftype {
     VS_FT_BYTES,
     VS_FT_IPV4,
     VS_FT_IPV6,
-    VS_FT_STRING    /* printable text bytes */
+    VS_FT_STRING,   /* printable text bytes */
+    VS_FT_FRAMENUM, /* a capture frame number (value; generated, span 0) */
+    VS_FT_RELTIME   /* a time difference in nanoseconds (value; generated) */
 } vs_ftype;
 
 typedef enum vs_base {

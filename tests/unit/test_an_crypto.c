@@ -88,9 +88,10 @@ Test(an_crypto, damage_is_an_icv_failure)
         uint8_t *pkt = vs_hex(v->pkt, &plen);
         uint8_t *out = malloc(plen);
         vsa_esp_result r;
-        /* one bit in the ICV, in the ciphertext, in the sequence number */
-        size_t where[3] = {plen - 1, plen - v->icv - 3, 7};
-        for (int w = 0; w < 3; w++) {
+        /* one bit in the ICV, in the ciphertext, in the sequence number, in the
+         * IV (GCM: the nonce's invocation field, set per packet without re-init) */
+        size_t where[4] = {plen - 1, plen - v->icv - 3, 7, 8};
+        for (int w = 0; w < 4; w++) {
             pkt[where[w]] ^= 0x10;
             cr_assert_eq(vsa_esp_decrypt(&ctx, pkt, plen, v->seq_hi, out, plen, &r), VSA_ESP_ICV_BAD,
                          "%s: flipped byte %zu", v->name, where[w]);

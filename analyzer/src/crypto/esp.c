@@ -200,7 +200,16 @@ int vsa_esp_ctx_init(vsa_esp_ctx *x, const vsa_esp_sa *sa)
         x->cipher = cc;
         if (EVP_DecryptInit_ex(cc, c, NULL, sa->enc_key, NULL) != 1)
             return init_fail(x, "cipher rejected the key");
-        EVP_CIPHER_CTX_set_padding(cc, 0);
+        /* padding only means something for the block modes; on OpenSSL 3.0
+         * setting it also makes every later re-IV re-apply it (a parameter
+         * round trip per packet), so leave the stream and AEAD modes alone */
+        if (sa->enc == VSA_ENC_DES_CBC || sa->enc == VSA_ENC_3DES_CBC || sa->enc == VSA_ENC_AES_CBC)
+            EVP_CIPHER_CTX_set_padding(cc, 0);
+        /* GCM: the salt is the fixed field of the nonce, set once; per packet
+         * only the 8-byte explicit IV and the tag are passed (gcm_set_iv_tag) */
+        if (sa->enc == VSA_ENC_AES_GCM &&
+            EVP_CIPHER_CTX_ctrl(cc, EVP_CTRL_GCM_SET_IV_FIXED, 4, x->salt) != 1)
+            return init_fail(x, "cipher rejected the GCM salt");
         switch (sa->enc) {
         case VSA_ENC_DES_CBC:
         case VSA_ENC_3DES_CBC: x->iv_len = x->block = 8; break;
@@ -311,6 +320,21 @@ static int compute_icv(vsa_esp_ctx *x, const uint8_t *esp, size_t n, bool esn, u
     return -1;
 }
 
+/* AES-GCM per packet without re-initialising the context: on OpenSSL 3.0 an
+ * EVP_DecryptInit with a new nonce costs two provider parameter round trips
+ * (IV length, padding) on top of the IV setup. Instead the salt was set once
+ * as the fixed nonce field (EVP_CTRL_GCM_SET_IV_FIXED) and here one parameter
+ * call sets the invocation field (the ESP IV, which re-IVs the GCM state, as
+ * EVP_CTRL_GCM_SET_IV_INV does) together with the expected tag. */
+static int gcm_set_iv_tag(EVP_CIPHER_CTX *c, const uint8_t *iv, const uint8_t *tag, size_t tag_len)
+{
+    OSSL_PARAM p[3];
+    p[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV, (void *)iv, 8);
+    p[1] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, (void *)tag, tag_len);
+    p[2] = OSSL_PARAM_construct_end();
+    return EVP_CIPHER_CTX_set_params(c, p);
+}
+
 static vsa_esp_verdict finish(vsa_esp_result *r, vsa_esp_verdict v)
 {
     r->verdict = v;
@@ -402,11 +426,17 @@ vsa_esp_verdict vsa_esp_decrypt(vsa_esp_ctx *x, const uint8_t *esp, size_t len, 
             aad_len = 8;
         }
         int al = 0;
-        if (EVP_DecryptInit_ex2(c, NULL, NULL, nonce, NULL) != 1 ||
-            EVP_DecryptUpdate(c, NULL, &al, aad, (int)aad_len) != 1 ||
-            EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1 ||
-            EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)x->icv_len, (void *)icv) != 1)
+        if (sa->enc == VSA_ENC_AES_GCM) {
+            if (gcm_set_iv_tag(c, iv, icv, x->icv_len) != 1 ||
+                EVP_DecryptUpdate(c, NULL, &al, aad, (int)aad_len) != 1 ||
+                EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1)
+                return finish(r, VSA_ESP_CRYPTO_ERROR);
+        } else if (EVP_DecryptInit_ex2(c, NULL, NULL, nonce, NULL) != 1 ||
+                   EVP_DecryptUpdate(c, NULL, &al, aad, (int)aad_len) != 1 ||
+                   EVP_DecryptUpdate(c, out, &ol, ct, (int)ct_len) != 1 ||
+                   EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)x->icv_len, (void *)icv) != 1) {
             return finish(r, VSA_ESP_CRYPTO_ERROR);
+        }
         r->icv_checked = true;
         if (EVP_DecryptFinal_ex(c, out + ol, &fl) != 1)
             return finish(r, VSA_ESP_ICV_BAD);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,7 +33,10 @@ int vsa_capture_open(vsa_capture *c, const char *path)
         snprintf(c->error, sizeof c->error, "%s: cannot open capture: %s", path, strerror(errno));
         return -1;
     }
-    if (fp != stdin) { /* stdin outlives us: keep its own buffer */
+    /* perf: only this reader (one thread) touches the stream: no stdio lock per fread
+     * (libpcap does two freads per packet) */
+    if (fp != stdin) { /* stdin outlives us: keep its own buffer and locking */
+        __fsetlocking(fp, FSETLOCKING_BYCALLER);
         c->iobuf = malloc(1u << 20);
         if (c->iobuf)
             setvbuf(fp, c->iobuf, _IOFBF, 1u << 20);

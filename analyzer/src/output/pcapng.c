@@ -5,12 +5,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int put(vsa_pcapng *w, const void *p, size_t n)
+/* Blocks are assembled directly in our own output buffer and handed to
+ * fwrite in big chunks (which stdio passes straight to write(2)): one copy of
+ * the packet bytes, no per-block stdio call. */
+#define OUTBUF (1u << 20)
+
+static int flush_out(vsa_pcapng *w)
 {
-    if (fwrite(p, 1, n, w->f) != n) {
+    if (w->blk_len && fwrite(w->blk, 1, w->blk_len, w->f) != w->blk_len) {
         snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+        w->blk_len = 0;
         return -1;
     }
+    w->blk_len = 0;
+    return 0;
+}
+
+/* room for n more bytes at w->blk + w->blk_len, or NULL with w->error set */
+static uint8_t *reserve(vsa_pcapng *w, size_t n)
+{
+    if (w->blk_len + n > w->blk_cap) {
+        if (flush_out(w) < 0)
+            return NULL;
+        if (n > w->blk_cap) {
+            uint8_t *nb = realloc(w->blk, n);
+            if (!nb) {
+                snprintf(w->error, sizeof w->error, "%s: out of memory", w->path);
+                return NULL;
+            }
+            w->blk = nb;
+            w->blk_cap = (uint32_t)n;
+        }
+    }
+    return w->blk + w->blk_len;
+}
+
+static int put(vsa_pcapng *w, const void *p, size_t n)
+{
+    uint8_t *b = reserve(w, n);
+    if (!b)
+        return -1;
+    memcpy(b, p, n);
+    w->blk_len += (uint32_t)n;
     return 0;
 }
 
@@ -42,11 +78,15 @@ int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app)
         snprintf(w->error, sizeof w->error, "%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
-    if (w->f != stdout) { /* stdout outlives us: keep its own buffer */
-        w->iobuf = malloc(1u << 20);
-        if (w->iobuf)
-            setvbuf(w->f, w->iobuf, _IOFBF, 1u << 20);
+    w->blk = malloc(OUTBUF);
+    if (!w->blk) {
+        snprintf(w->error, sizeof w->error, "%s: out of memory", path);
+        if (w->f != stdout)
+            fclose(w->f);
+        w->f = NULL;
+        return -1;
     }
+    w->blk_cap = OUTBUF;
     /* SHB: type, total length, byte-order magic, version 1.0, section length -1,
      * shb_userappl option, end of options, total length */
     size_t al = strlen(app);
@@ -86,23 +126,16 @@ int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_ns
     int ifid = iface(w, linktype);
     if (ifid < 0)
         return -1;
-    /* one block, one fwrite: EPB header, data, padding, comment option, trailer */
+    /* the block built in place: EPB header, data, padding, comment option, trailer */
     uint64_t ts = (uint64_t)ts_sec * 1000000000ull + ts_nsec;
     size_t cl = comment ? strlen(comment) : 0;
     if (cl > 65000)
         cl = 65000;
     uint32_t pad = (4 - caplen % 4) % 4;
     uint32_t total = 32 + caplen + pad + (cl ? opt_size(cl) + 4 : 0);
-    if (total > w->blk_cap) {
-        uint8_t *nb = realloc(w->blk, total);
-        if (!nb) {
-            snprintf(w->error, sizeof w->error, "%s: out of memory", w->path);
-            return -1;
-        }
-        w->blk = nb;
-        w->blk_cap = total;
-    }
-    uint8_t *b = w->blk;
+    uint8_t *b = reserve(w, total);
+    if (!b)
+        return -1;
     uint32_t h[7] = {6, total, (uint32_t)ifid, (uint32_t)(ts >> 32), (uint32_t)ts, caplen, wirelen};
     memcpy(b, h, 28);
     size_t o = 28;
@@ -124,19 +157,23 @@ int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_ns
     }
     memcpy(b + o, &total, 4);
     o += 4;
-    return put(w, b, o);
+    w->blk_len += (uint32_t)o;
+    return 0;
 }
 
 int vsa_pcapng_close(vsa_pcapng *w)
 {
-    int rc = 0;
+    int rc = w->f ? flush_out(w) : 0;
     if (w->f && w->f != stdout) {
         if (fclose(w->f) != 0) {
             snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
             rc = -1;
         }
     } else if (w->f) {
-        rc = fflush(w->f) == 0 ? 0 : -1;
+        if (fflush(w->f) != 0) {
+            snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+            rc = -1;
+        }
     }
     w->f = NULL;
     free(w->iobuf);
@@ -144,5 +181,6 @@ int vsa_pcapng_close(vsa_pcapng *w)
     free(w->blk);
     w->blk = NULL;
     w->blk_cap = 0;
+    w->blk_len = 0;
     return rc;
 }

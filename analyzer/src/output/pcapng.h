@@ -19,9 +19,10 @@ typedef struct vsa_pcapng {
     int linktype[VSA_PCAPNG_MAX_IF];
     char error[256];
     const char *path;
-    char *iobuf;   /* stdio buffer */
-    uint8_t *blk;  /* one block being built */
+    char *iobuf;   /* unused (kept for layout); blocks are buffered in blk */
+    uint8_t *blk;  /* output buffer: whole blocks are built in place, written 1 MiB at a time */
     uint32_t blk_cap;
+    uint32_t blk_len;
 } vsa_pcapng;
 
 int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app);

@@ -76,6 +76,7 @@ typedef struct seq_stat {
     uint32_t spi;
     uint8_t af;
     uint8_t src[16];
+    unsigned owner; /* with several threads: 1 + the thread that owns this sender's SA */
     vsa_replay rp;
 } seq_stat;
 
@@ -84,6 +85,7 @@ struct vsa_run {
     uint64_t observed; /* observer calls so far */
     seq_stat *seq;
     size_t seq_cap, seq_n;
+    unsigned owner_next; /* with several threads: the next SA's thread (round robin) */
     const vsa_keys *keys;
     vsa_esp_ctx *ctx;   /* one per key entry, initialised on first use */
     int8_t *ctx_state;  /* 0 not yet, 1 ready, -1 failed */
@@ -731,10 +733,16 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
     if (r->nthreads > 1) {
-        uint32_t h = spi;
-        for (int i = 0; i < (af == 4 ? 4 : 16); i++) /* a sender's SA stays in one thread */
-            h = (h ^ ip->u.ip.src[i]) * 16777619u;
-        if (h % r->nthreads != r->tid) {
+        /* perf: a sender's SA stays in one thread; SAs go to the threads round
+         * robin in order of first appearance. Every thread reads the same frames
+         * in the same order, so all make the same assignment. (The former
+         * h % nthreads of an FNV hash used only its lowest bit, the parity of
+         * the SPI and address bytes, and put all 8 SAs of the benchmark in one
+         * thread.) */
+        seq_stat *own = seq_get(r, spi, af, ip->u.ip.src);
+        if (!own->owner)
+            own->owner = 1 + r->owner_next++ % r->nthreads;
+        if (own->owner - 1 != r->tid) {
             f->foreign = true;
             set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
             return;

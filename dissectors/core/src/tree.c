@@ -157,6 +157,8 @@ const uint8_t *vs_rd_bytes(vs_cursor *c, vs_tree *t, vs_field_id f, size_t n)
 
 uint16_t vs_add_bits(vs_tree *t, vs_field_id f, vs_span container, uint64_t raw)
 {
+    if (!t) /* typed decode only: nothing to compute (the analyzer's hot path) */
+        return VS_NO_ITEM;
     uint32_t mask = vs_fields[f].mask;
     uint64_t v = mask ? (raw & mask) >> vs_mask_shift(mask) : raw;
     return vs_add(t, f, container, v);

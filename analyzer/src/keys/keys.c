@@ -685,6 +685,17 @@ static int parse_esp_sa_line(vsa_keys *k, pctx *p, char *line)
 /* ------------------------------------------------------------------ */
 /* IKEv1 / IKEv2 tables */
 
+/* An 8-byte ISAKMP cookie in hex; 0, or -1 after a message naming it. */
+static int uat_cookie(pctx *p, const char *what, const char *hex, uint8_t out[8])
+{
+    int r = uat_hex(p, what, hex, out, 8);
+    if (r < 0)
+        return -1;
+    if (r != 8)
+        return fail(p, "%s must be 8 bytes (16 hex digits), it has %d", what, r);
+    return 0;
+}
+
 static int parse_ikev1_line(vsa_keys *k, pctx *p, char *line)
 {
     char *f[UAT_MAX_FIELDS];
@@ -696,11 +707,9 @@ static int parse_ikev1_line(vsa_keys *k, pctx *p, char *line)
                        "(initiator cookie, encryption key)", n);
     vsa_ike1_key e;
     memset(&e, 0, sizeof e);
-    int r = uat_hex(p, "initiator cookie", f[0], e.icookie, sizeof e.icookie);
-    if (r < 0)
+    if (uat_cookie(p, "initiator cookie", f[0], e.icookie) < 0)
         return -1;
-    if (r != 8)
-        return fail(p, "initiator cookie must be 8 bytes (16 hex digits), it has %d", r);
+    int r;
     r = uat_hex(p, "encryption key", f[1], e.key, sizeof e.key);
     if (r < 0)
         return -1;
@@ -727,16 +736,11 @@ static int parse_ikev1_skeyid_line(vsa_keys *k, pctx *p, char *line)
                        "(initiator cookie, responder cookie, SKEYID_d, SKEYID_a, encryption key)", n);
     vsa_ike1_key e;
     memset(&e, 0, sizeof e);
-    int r = uat_hex(p, "initiator cookie", f[0], e.icookie, sizeof e.icookie);
-    if (r < 0)
+    if (uat_cookie(p, "initiator cookie", f[0], e.icookie) < 0)
         return -1;
-    if (r != 8)
-        return fail(p, "initiator cookie must be 8 bytes (16 hex digits), it has %d", r);
-    r = uat_hex(p, "responder cookie", f[1], e.rcookie, sizeof e.rcookie);
-    if (r < 0)
+    int r;
+    if (uat_cookie(p, "responder cookie", f[1], e.rcookie) < 0)
         return -1;
-    if (r != 8)
-        return fail(p, "responder cookie must be 8 bytes (16 hex digits), it has %d", r);
     r = uat_hex(p, "SKEYID_d", f[2], e.skeyid_d, sizeof e.skeyid_d);
     if (r < 0)
         return -1;

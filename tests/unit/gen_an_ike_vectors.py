@@ -14,7 +14,7 @@ import random
 import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM, ChaCha20Poly1305
 
 try:
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
@@ -95,6 +95,8 @@ IKE2 = [
     ("aes128gcm8", "VSA_ENC_AES_GCM", 128, 8, "VSA_INTEG_NONE", None, 8, 4),
     ("aes128ccm16", "VSA_ENC_AES_CCM", 128, 16, "VSA_INTEG_NONE", None, 16, 3),
     ("aes256ccm8", "VSA_ENC_AES_CCM", 256, 8, "VSA_INTEG_NONE", None, 8, 3),
+    # RFC 7634: 32-byte key | 4-byte salt, nonce = salt | IV
+    ("chacha20poly1305", "VSA_ENC_CHACHA20_POLY1305", 256, 16, "VSA_INTEG_NONE", None, 16, 4),
 ]
 print("static const struct an_ike2_vector an_ike2_vectors[] = {")
 for name, enc, bits, _aicv, integ, hfn, icv, salt in IKE2:
@@ -122,6 +124,9 @@ for name, enc, bits, _aicv, integ, hfn, icv, salt in IKE2:
         if "gcm" in name:
             c = AESGCM(ek[:kb]).encrypt(ek[kb:] + iv, pt, hdr + skh)
             ct, tag = c[:-16], c[-16:][:icv]
+        elif "chacha" in name:
+            c = ChaCha20Poly1305(ek[:kb]).encrypt(ek[kb:] + iv, pt, hdr + skh)
+            ct, tag = c[:-16], c[-16:]
         elif "ccm" in name:
             c = AESCCM(ek[:kb], tag_length=icv).encrypt(ek[kb:] + iv, pt, hdr + skh)
             ct, tag = c[:-icv], c[-icv:]
@@ -137,4 +142,53 @@ for name, enc, bits, _aicv, integ, hfn, icv, salt in IKE2:
         print(f'    {{"{name}_{"i" if initiator else "r"}", {enc}, {bits}, {icv}, {integ}, '
               f'{str(initiator).lower()},\n     {h(spi_i)}, {h(spi_r)}, {h(sk_ei)}, {h(sk_er)}, '
               f'{h(sk_ai)}, {h(sk_ar)},\n     {h(msg)}, {h(inner)}}},')
+print("};")
+
+# ---------------------------------------------------------------- IKEv2 SKF (RFC 7383)
+# One IKE_AUTH request split into fragments; each SKF is encrypted on its own with
+# AAD (or integrity range) = IKE header | SKF header (generic header, number, total).
+FRAG = [
+    ("frag_gcm128", "VSA_ENC_AES_GCM", 128, 16, "VSA_INTEG_NONE", None, 16, 4, 3),
+    ("frag_cbc_sha1", "VSA_ENC_AES_CBC", 128, 0, "VSA_INTEG_HMAC_SHA1_96", hashlib.sha1, 12, 0, 2),
+    ("frag_chacha", "VSA_ENC_CHACHA20_POLY1305", 256, 16, "VSA_INTEG_NONE", None, 16, 4, 4),
+]
+print("static const struct an_ike2_frag_vector an_ike2_frag_vectors[] = {")
+for name, enc, bits, _aicv, integ, hfn, icv, salt, nfrag in FRAG:
+    spi_i, spi_r = rb(8), rb(8)
+    kb = bits // 8
+    sk_ei, sk_er = rb(kb + salt), rb(kb + salt)
+    alen = 20 if hfn else 0
+    sk_ai, sk_ar = rb(alen), rb(alen)
+    ek, ak = sk_ei, sk_ai  # initiator's request
+    # inner chain: IDi (35) -> AUTH (39) -> none
+    idi = bytes([39, 0]) + struct.pack(">H", 12) + bytes([1, 0, 0, 0, 10, 0, 0, 1])
+    auth_data = rb(90)
+    auth = bytes([0, 0]) + struct.pack(">H", 8 + len(auth_data)) + bytes([2, 0, 0, 0]) + auth_data
+    inner = idi + auth
+    step = -(-len(inner) // nfrag)
+    parts = [inner[i * step:(i + 1) * step] for i in range(nfrag)]
+    msgs = []
+    for num, part in enumerate(parts, 1):
+        block = 16 if "cbc" in name else 1
+        padn = (-(len(part) + 1)) % block
+        pt = part + rb(padn) + bytes([padn])
+        iv = rb(16 if "cbc" in name else 8)
+        skf_len = 8 + len(iv) + len(pt) + icv
+        total = 28 + skf_len
+        hdr = spi_i + spi_r + bytes([53, 0x20, 35, 0x08]) + struct.pack(">II", 1, total)
+        # only the first fragment names the first inner payload (RFC 7383 2.5)
+        skh = bytes([35 if num == 1 else 0, 0]) + struct.pack(">HHH", skf_len, num, nfrag)
+        if "gcm" in name:
+            c = AESGCM(ek[:kb]).encrypt(ek[kb:] + iv, pt, hdr + skh)
+            ct, tag = c[:-16], c[-16:]
+        elif "chacha" in name:
+            c = ChaCha20Poly1305(ek[:kb]).encrypt(ek[kb:] + iv, pt, hdr + skh)
+            ct, tag = c[:-16], c[-16:]
+        else:
+            ct = cbc("aes", ek, iv, pt)
+            tag = hmac.new(ak, hdr + skh + iv + ct, hfn).digest()[:icv]
+        msgs.append(hdr + skh + iv + ct + tag)
+    print(f'    {{"{name}", {enc}, {bits}, {icv}, {integ}, {h(spi_i)}, {h(spi_r)}, {h(sk_ei)}, '
+          f'{h(sk_er)}, {h(sk_ai)}, {h(sk_ar)},\n     {h(inner)}, {nfrag}, {{'
+          + ", ".join(h(m) for m in msgs) + "}},")
 print("};")

@@ -203,6 +203,8 @@ static const EVP_CIPHER *ike2_cipher(vsa_enc e, unsigned bits)
         return bits == 128 ? EVP_aes_128_gcm() : bits == 192 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
     case VSA_ENC_AES_CCM:
         return bits == 128 ? EVP_aes_128_ccm() : bits == 192 ? EVP_aes_192_ccm() : EVP_aes_256_ccm();
+    case VSA_ENC_CHACHA20_POLY1305:
+        return bits == 256 ? EVP_chacha20_poly1305() : NULL;
     default: return NULL;
     }
 }
@@ -224,9 +226,17 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
                                  size_t msg_len, size_t sk_off, size_t sk_len, uint8_t *out,
                                  vsa_ike2_result *res)
 {
+    return vsa_ike2_decrypt_ex(k, initiator, false, msg, msg_len, sk_off, sk_len, out, res);
+}
+
+vsa_ike_verdict vsa_ike2_decrypt_ex(const vsa_ike2_key *k, bool initiator, bool skf,
+                                    const uint8_t *msg, size_t msg_len, size_t sk_off,
+                                    size_t sk_len, uint8_t *out, vsa_ike2_result *res)
+{
     vsa_crypto_global_init();
     memset(res, 0, sizeof *res);
-    if (sk_off + sk_len > msg_len || sk_len < 4)
+    size_t sk_hdr = skf ? 8 : 4; /* SKF adds Fragment Number and Total Fragments */
+    if (sk_off > msg_len || sk_len > msg_len - sk_off || sk_len < sk_hdr)
         return VSA_IKE_BAD_LENGTH;
     const uint8_t *ek = initiator ? k->sk_ei : k->sk_er;
     const uint8_t *ak = initiator ? k->sk_ai : k->sk_ar;
@@ -239,6 +249,8 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
     case VSA_ENC_AES_CTR: iv_len = 8; block = 1; salt = 4; break;
     case VSA_ENC_AES_GCM: iv_len = 8; block = 1; salt = 4; break;
     case VSA_ENC_AES_CCM: iv_len = 8; block = 1; salt = 3; break;
+    /* RFC 7634: 32-byte key | 4-byte salt, nonce = salt | 8-byte IV */
+    case VSA_ENC_CHACHA20_POLY1305: iv_len = 8; block = 1; salt = 4; break;
     default: return VSA_IKE_UNSUPPORTED;
     }
     int icv = aead ? k->icv_len : vsa_integ_icv_len(k->integ);
@@ -246,7 +258,7 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
         icv = k->icv_len;
     if (icv < 0)
         return VSA_IKE_UNSUPPORTED;
-    size_t body = sk_off + 4; /* after the SK generic header */
+    size_t body = sk_off + sk_hdr; /* after the SK (SKF) header: the AAD ends here */
     size_t end = sk_off + sk_len;
     if (end - body < iv_len + (size_t)icv + 1)
         return VSA_IKE_BAD_LENGTH;
@@ -305,7 +317,7 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
         if (EVP_DecryptInit_ex(cc, c, NULL, NULL, NULL) != 1) {
             v = VSA_IKE_CRYPTO_ERROR;
         } else if (aead) {
-            int ivl = k->enc == VSA_ENC_AES_GCM ? EVP_CTRL_GCM_SET_IVLEN : EVP_CTRL_CCM_SET_IVLEN;
+            int ivl = k->enc == VSA_ENC_AES_CCM ? EVP_CTRL_CCM_SET_IVLEN : EVP_CTRL_AEAD_SET_IVLEN;
             if (EVP_CIPHER_CTX_ctrl(cc, ivl, (int)nlen, NULL) != 1 ||
                 (k->enc == VSA_ENC_AES_CCM &&
                  EVP_CIPHER_CTX_ctrl(cc, EVP_CTRL_CCM_SET_TAG, icv, (void *)tag) != 1) ||
@@ -316,9 +328,9 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
                 v = VSA_IKE_CRYPTO_ERROR;
             } else {
                 res->icv_checked = true;
-                if (k->enc == VSA_ENC_AES_GCM) {
+                if (k->enc != VSA_ENC_AES_CCM) { /* GCM, ChaCha20-Poly1305 */
                     if (EVP_DecryptUpdate(cc, out, &ol, ct, (int)ct_len) != 1 ||
-                        EVP_CIPHER_CTX_ctrl(cc, EVP_CTRL_GCM_SET_TAG, icv, (void *)tag) != 1)
+                        EVP_CIPHER_CTX_ctrl(cc, EVP_CTRL_AEAD_SET_TAG, icv, (void *)tag) != 1)
                         v = VSA_IKE_CRYPTO_ERROR;
                     else if (EVP_DecryptFinal_ex(cc, out + ol, &fl) != 1)
                         v = VSA_IKE_ICV_BAD;

@@ -114,4 +114,15 @@ vsa_ike_verdict vsa_ike2_decrypt(const vsa_ike2_key *k, bool initiator, const ui
                                  size_t msg_len, size_t sk_off, size_t sk_len, uint8_t *out,
                                  vsa_ike2_result *res);
 
+/* Same, for an SK payload (skf false) or an Encrypted Fragment payload (SKF,
+ * RFC 7383 2.5, skf true): its header is 8 bytes (generic header, Fragment
+ * Number, Total Fragments) and all of it is in the AAD / integrity range, so
+ * each fragment is authenticated on its own. Ciphers: NULL, 3DES-CBC,
+ * AES-CBC, AES-CTR, AES-GCM, AES-CCM, ChaCha20-Poly1305 (RFC 7634: sk_e* is
+ * the 32-byte key followed by the 4-byte salt, nonce = salt | 8-byte IV,
+ * 16-byte tag, AAD as for GCM in RFC 5282). */
+vsa_ike_verdict vsa_ike2_decrypt_ex(const vsa_ike2_key *k, bool initiator, bool skf,
+                                    const uint8_t *msg, size_t msg_len, size_t sk_off,
+                                    size_t sk_len, uint8_t *out, vsa_ike2_result *res);
+
 #endif

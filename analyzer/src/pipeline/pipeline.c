@@ -106,6 +106,8 @@ struct vsa_run {
     int linktype_out; /* first link type written */
     vs_ikev2_msg *ike2;
     uint64_t ike_decrypted, ike_no_key, ike_icv_fail, ike_failed;
+    struct ike2_frag_set *ike2f; /* IKEv2 SKF sets being collected (RFC 7383) */
+    uint64_t ike2f_done, ike2f_incomplete;
     vs_ikev1_msg *ike1, *ike1_inner;
     struct ike1_sess *sess;
     size_t n_sess, cap_sess;
@@ -202,6 +204,8 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
     return r;
 }
 
+static void ike2f_free_all(vsa_run *r);
+
 void vsa_run_free(vsa_run *r)
 {
     if (!r)
@@ -225,6 +229,7 @@ void vsa_run_free(vsa_run *r)
     free(r->buf);
     free(r->obuf);
     free(r->rbuf);
+    ike2f_free_all(r);
     free(r->ike2);
     free(r->ike1);
     free(r->ike1_inner);
@@ -1043,21 +1048,223 @@ static void handle_fragment(vsa_run *r, frame_ctx *f, int linktype, const uint8_
     free(copy);
 }
 
+/* IKEv2 fragmentation (RFC 7383): the fragments of one message, keyed by
+ * SPIs, message ID, direction and Total Fragments. Each SKF is decrypted and
+ * authenticated when it arrives; the plaintexts are kept by fragment number
+ * and decoded as one chain (from fragment 1's Next Payload) when all are in.
+ * Sets still open at the end are reported as incomplete. */
+#define IKE2F_MAX_SETS 32
+#define IKE2F_MAX_FRAGS 64
+typedef struct ike2_frag_set {
+    bool used;
+    uint64_t ispi, rspi;
+    uint32_t msgid;
+    bool initiator, response;
+    uint16_t total, have;
+    uint8_t first_np;
+    uint64_t first_frame, last_frame;
+    uint8_t *part[IKE2F_MAX_FRAGS + 1]; /* by fragment number, 1-based */
+    size_t part_len[IKE2F_MAX_FRAGS + 1];
+} ike2_frag_set;
+
+static void ike2f_clear(ike2_frag_set *s)
+{
+    for (unsigned i = 0; i <= IKE2F_MAX_FRAGS; i++)
+        free(s->part[i]);
+    memset(s, 0, sizeof *s);
+}
+
+static void ike2f_free_all(vsa_run *r)
+{
+    if (!r->ike2f)
+        return;
+    for (unsigned i = 0; i < IKE2F_MAX_SETS; i++)
+        ike2f_clear(&r->ike2f[i]);
+    free(r->ike2f);
+    r->ike2f = NULL;
+}
+
+static void ike2f_describe(FILE *o, const ike2_frag_set *s)
+{
+    fprintf(o, "    SPIs %016" PRIx64 "/%016" PRIx64 " msgid %" PRIu32 " %s%s: %u of %u fragments (",
+            s->ispi, s->rspi, s->msgid, s->response ? "response" : "request",
+            s->initiator ? " (I)" : "", s->have, s->total);
+    bool first = true;
+    for (unsigned n = 1; n <= s->total && n <= IKE2F_MAX_FRAGS; n++)
+        if (!s->part[n]) {
+            fprintf(o, "%s%u", first ? "missing " : ",", n);
+            first = false;
+        }
+    fprintf(o, "), frames %" PRIu64 "-%" PRIu64 "\n", s->first_frame, s->last_frame);
+}
+
+static void ike2f_report(vsa_run *r, FILE *o)
+{
+    uint64_t open = 0;
+    if (r->ike2f)
+        for (unsigned i = 0; i < IKE2F_MAX_SETS; i++)
+            if (r->ike2f[i].used)
+                open++;
+    r->ike2f_incomplete += open;
+    fprintf(o, "  IKEv2 fragmented messages (RFC 7383): %" PRIu64 " reassembled, %" PRIu64 " INCOMPLETE\n",
+            r->ike2f_done, r->ike2f_incomplete);
+    if (r->ike2f)
+        for (unsigned i = 0; i < IKE2F_MAX_SETS; i++)
+            if (r->ike2f[i].used) {
+                ike2f_describe(o, &r->ike2f[i]);
+                ike2f_clear(&r->ike2f[i]);
+            }
+}
+
+static ike2_frag_set *ike2f_find(vsa_run *r, frame_ctx *f, const vs_ikev2_msg *m)
+{
+    if (!r->ike2f) {
+        r->ike2f = calloc(IKE2F_MAX_SETS, sizeof *r->ike2f);
+        if (!r->ike2f)
+            return NULL;
+    }
+    ike2_frag_set *free_slot = NULL, *oldest = NULL;
+    for (unsigned i = 0; i < IKE2F_MAX_SETS; i++) {
+        ike2_frag_set *s = &r->ike2f[i];
+        if (!s->used) {
+            if (!free_slot)
+                free_slot = s;
+            continue;
+        }
+        if (s->ispi == m->ispi && s->rspi == m->rspi && s->msgid == m->msgid &&
+            s->initiator == m->initiator && s->response == m->response && s->total == m->frag_total)
+            return s;
+        if (!oldest || s->last_frame < oldest->last_frame)
+            oldest = s;
+    }
+    ike2_frag_set *s = free_slot;
+    if (!s) { /* table full: the least recently fed set is given up as incomplete */
+        s = oldest;
+        say(f, " [fragment set msgid %" PRIu32 " from frame %" PRIu64 " given up: %u of %u]",
+            s->msgid, s->first_frame, s->have, s->total);
+        r->ike2f_incomplete++;
+        ike2f_clear(s);
+    }
+    s->used = true;
+    s->ispi = m->ispi;
+    s->rspi = m->rspi;
+    s->msgid = m->msgid;
+    s->initiator = m->initiator;
+    s->response = m->response;
+    s->total = m->frag_total;
+    s->first_frame = f->frame_no;
+    return s;
+}
+
+static void ike2_show_inner(vsa_run *r, frame_ctx *f, const uint8_t *base, size_t off, size_t len,
+                            uint8_t first_np, bool icv_checked, const char *what)
+{
+    static vs_item items[4096];
+    static vs_problem_rec problems[256];
+    vs_ikev2_msg *m = r->ike2;
+    vs_tree t2;
+    vs_tree_init(&t2, base, items, 4096, problems, 256);
+    vs_cursor c;
+    vs_cur_init(&c, base + off, len, VS_LEN_UNKNOWN);
+    size_t before = m->n_payloads;
+    vs_status st = vs_ikev2_decode_payloads(&c, first_np, f->json ? &t2 : NULL, m);
+    if (f->json)
+        tree_to_json(f, &t2, off + len);
+    say(f, " [%s%s:", what, icv_checked ? ", ICV good" : "");
+    for (size_t i = before; i < m->n_payloads; i++)
+        say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
+    say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
+}
+
+/* One SKF: decrypt it, keep its plaintext; decode the message when complete. */
+static void handle_ikev2_fragment(vsa_run *r, frame_ctx *f, const vsa_ike2_key *k,
+                                  const uint8_t *msg, size_t mlen, size_t sk_off, size_t sk_len)
+{
+    vs_ikev2_msg *m = r->ike2;
+    say(f, " [SKF fragment %u/%u]", m->frag_number, m->frag_total);
+    JSET(f, "vpnscope.analyzer.ike.fragment", json_integer(m->frag_number));
+    JSET(f, "vpnscope.analyzer.ike.fragments_total", json_integer(m->frag_total));
+    if (m->frag_number == 0 || m->frag_number > m->frag_total || m->frag_total > IKE2F_MAX_FRAGS) {
+        r->ike_failed++;
+        say(f, " [fragment number %u of %u not usable (at most %u fragments)]", m->frag_number,
+            m->frag_total, IKE2F_MAX_FRAGS);
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("malformed fragment"));
+        return;
+    }
+    vsa_ike2_result res;
+    vsa_ike_verdict vd = vsa_ike2_decrypt_ex(k, m->initiator, true, msg, mlen, sk_off, sk_len, r->buf, &res);
+    if (vd != VSA_IKE_OK) {
+        if (vd == VSA_IKE_ICV_BAD)
+            r->ike_icv_fail++;
+        else
+            r->ike_failed++;
+        say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
+        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        return;
+    }
+    r->ike_decrypted++;
+    ike2_frag_set *s = ike2f_find(r, f, m);
+    if (!s) {
+        r->ike_failed++;
+        say(f, " [out of memory for fragments]");
+        return;
+    }
+    s->last_frame = f->frame_no;
+    if (s->part[m->frag_number]) {
+        say(f, " [decrypted%s, duplicate fragment]", res.icv_checked ? ", ICV good" : "");
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("duplicate fragment"));
+        return;
+    }
+    uint8_t *p = malloc(res.inner_len ? res.inner_len : 1);
+    if (!p) {
+        r->ike_failed++;
+        return;
+    }
+    memcpy(p, r->buf + res.inner_off, res.inner_len);
+    s->part[m->frag_number] = p;
+    s->part_len[m->frag_number] = res.inner_len;
+    if (m->frag_number == 1)
+        s->first_np = m->sk_first_payload;
+    s->have++;
+    if (s->have < s->total) {
+        say(f, " [decrypted%s, %u of %u fragments]", res.icv_checked ? ", ICV good" : "", s->have,
+            s->total);
+        JSET(f, "vpnscope.analyzer.ike.status", json_string("fragment held"));
+        return;
+    }
+    size_t total = 0;
+    for (unsigned n = 1; n <= s->total; n++)
+        total += s->part_len[n];
+    uint8_t *all = malloc(total ? total : 1);
+    if (!all) {
+        r->ike_failed++;
+        return;
+    }
+    size_t at = 0;
+    for (unsigned n = 1; n <= s->total; n++) {
+        memcpy(all + at, s->part[n], s->part_len[n]);
+        at += s->part_len[n];
+    }
+    r->ike2f_done++;
+    say(f, " [reassembled %u fragments from frame %" PRIu64 ", %zu bytes]", s->total, s->first_frame, total);
+    JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
+    JSET(f, "vpnscope.analyzer.ike.reassembled_fragments", json_integer(s->total));
+    uint8_t first_np = s->first_np;
+    bool checked = res.icv_checked;
+    ike2f_clear(s);
+    ike2_show_inner(r, f, all, 0, total, first_np, checked, "decrypted message");
+    free(all);
+}
+
 /* IKEv2 message already decoded into r->ike2 (and the frame's tree):
  * decrypt its SK payload with the user's keys and decode the content. */
 static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
 {
-    static vs_item items[4096];
-    static vs_problem_rec problems[256];
     vs_ikev2_msg *m = r->ike2;
     say(f, " IKEv2 %s %s%s msgid %" PRIu32, vs_val_name_or(vs_vals_ikev2_exch_type, m->exch_type, "?"),
         m->response ? "response" : "request", m->initiator ? " (I)" : "", m->msgid);
     if (!m->has_sk)
         return;
-    if (m->is_fragment) {
-        say(f, " [SKF fragment %u/%u]", m->frag_number, m->frag_total);
-        return;
-    }
     uint8_t si[8], sr[8];
     for (int i = 0; i < 8; i++) {
         si[i] = (uint8_t)(m->ispi >> (56 - 8 * i));
@@ -1080,6 +1287,10 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
         JSET(f, "vpnscope.analyzer.ike.status", json_string("truncated"));
         return;
     }
+    if (m->is_fragment) {
+        handle_ikev2_fragment(r, f, k, data + hoff, mlen, sk_off, sk_len);
+        return;
+    }
     vsa_ike2_result res;
     vsa_ike_verdict vd = vsa_ike2_decrypt(k, m->initiator, data + hoff, mlen, sk_off, sk_len, r->buf, &res);
     if (vd != VSA_IKE_OK) {
@@ -1093,18 +1304,8 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     }
     r->ike_decrypted++;
     JSET(f, "vpnscope.analyzer.ike.status", json_string("decrypted"));
-    vs_tree t2;
-    vs_tree_init(&t2, r->buf, items, 4096, problems, 256);
-    vs_cursor c;
-    vs_cur_init(&c, r->buf + res.inner_off, res.inner_len, VS_LEN_UNKNOWN);
-    size_t before = m->n_payloads;
-    vs_status st = vs_ikev2_decode_payloads(&c, m->sk_first_payload, f->json ? &t2 : NULL, m);
-    if (f->json)
-        tree_to_json(f, &t2, res.inner_off + res.inner_len);
-    say(f, " [decrypted%s:", res.icv_checked ? ", ICV good" : "");
-    for (size_t i = before; i < m->n_payloads; i++)
-        say(f, " %s", vs_val_name_or(vs_vals_ikev2_payload_type, m->payloads[i].type, "?"));
-    say(f, "%s]", st == VS_OK ? "" : st == VS_TRUNCATED ? " (truncated)" : " (malformed)");
+    ike2_show_inner(r, f, r->buf, res.inner_off, res.inner_len, m->sk_first_payload, res.icv_checked,
+                    "decrypted");
 }
 
 static ike1_sess *ike1_session(vsa_run *r, const uint8_t *icookie)
@@ -2146,6 +2347,8 @@ int vsa_run_finish(vsa_run *r)
         fprintf(o, "  IKE encrypted payloads: %" PRIu64 " decrypted, %" PRIu64 " without a key, %" PRIu64
                    " ICV failures, %" PRIu64 " not decryptable (truncated, unsupported)\n",
                 r->ike_decrypted, r->ike_no_key, r->ike_icv_fail, r->ike_failed);
+    if (r->ike2f_done || r->ike2f_incomplete || r->ike2f)
+        ike2f_report(r, o);
     if (r->n_lsa || r->gdoi_push_good || r->gdoi_push_bad || r->gdoi_push_unverified ||
         r->gdoi_push_nokek) {
         fprintf(o, "  keys learned from decrypted key exchanges: %zu ESP SA(s)", r->n_lsa);
@@ -2171,7 +2374,7 @@ int vsa_run_finish(vsa_run *r)
         }
         r->w_open = false;
     }
-    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike1_bad_plain || r->gdoi_push_bad)
+    if (findings(r) || rs->conflicts || r->ike_icv_fail || r->ike2f_incomplete || r->ike1_bad_plain || r->gdoi_push_bad)
         rc = 1;
     if (r->input_error)
         rc = 2;

@@ -283,6 +283,23 @@ Test(an_keys, ikev2_table)
     cr_assert_eq(K.ike2[1].sk_e_len, 20);
 }
 
+Test(an_keys, ikev2_chacha20_poly1305)
+{
+    /* vpnscope's extension of the table (Wireshark 4.0 has no RFC 7634 entry):
+     * 32-byte key + 4-byte salt. */
+    cr_assert_eq(load("0123456789abcdef,fedcba9876543210,"
+                      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20212223,"
+                      "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40414243,"
+                      "\"ChaCha20-Poly1305 [RFC7634]\",,,\"NONE [RFC4306]\"\n"),
+                 1, "%s", err);
+    cr_assert_eq(K.ike2[0].enc, VSA_ENC_CHACHA20_POLY1305);
+    cr_assert_eq(K.ike2[0].sk_e_len, 36);
+    cr_assert_eq(K.ike2[0].icv_len, 16);
+    cr_assert_neq(load("0123456789abcdef,fedcba9876543210,0011,2233,"
+                       "\"ChaCha20-Poly1305 [RFC7634]\",,,\"NONE [RFC4306]\"\n"),
+                  1, "a 2-byte key must be refused");
+}
+
 Test(an_keys, ikev2_errors)
 {
     expect_error("0123456789abcdef,fedcba9876543210,0011,0011,\"AES-CBC-128 [RFC3602]\",01,01,\"HMAC_SHA1_96 [RFC2404]\"\n",

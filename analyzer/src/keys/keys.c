@@ -798,6 +798,9 @@ static const ike2_enc_name ike2_enc_names[] = {
     {"aes-ccm-128 with 12 octet icv", VSA_ENC_AES_CCM, 128, 12},
     {"aes-ccm-192 with 12 octet icv", VSA_ENC_AES_CCM, 192, 12},
     {"aes-ccm-256 with 12 octet icv", VSA_ENC_AES_CCM, 256, 12},
+    /* Not in Wireshark 4.0's table (it has no RFC 7634 entry): vpnscope's own
+     * name, key = 32 bytes + 4-byte salt as for the other AEADs. */
+    {"chacha20-poly1305", VSA_ENC_CHACHA20_POLY1305, 256, 16},
     {NULL, 0, 0, 0}};
 
 static const integ_name ike2_integ_names[] = {
@@ -855,7 +858,11 @@ static int parse_ikev2_line(vsa_keys *k, pctx *p, char *line)
     int er = uat_hex(p, "SK_er", f[3], e.sk_er, sizeof e.sk_er);
     if (er < 0)
         return -1;
-    unsigned salt = e.enc == VSA_ENC_AES_CCM ? 3 : (e.enc == VSA_ENC_AES_CTR || e.enc == VSA_ENC_AES_GCM) ? 4 : 0;
+    unsigned salt = e.enc == VSA_ENC_AES_CCM ? 3
+                    : (e.enc == VSA_ENC_AES_CTR || e.enc == VSA_ENC_AES_GCM ||
+                       e.enc == VSA_ENC_CHACHA20_POLY1305)
+                        ? 4
+                        : 0;
     unsigned want = e.enc_key_bits / 8 + salt;
     if ((unsigned)ei != want || (unsigned)er != want)
         return fail(p, "%s needs %u-byte SK_ei and SK_er, they have %d and %d bytes", f[4], want,

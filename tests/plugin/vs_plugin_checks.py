@@ -453,7 +453,8 @@ def cmd_stats(ts, args):
     ran = 0
     fails = 0
     have = our_fields(ts)
-    cap = first_capture(args, ["packetlife__GRE.cap"])
+    # A plain GRE capture: the public one, or the lab's gre-p2p (always bundled).
+    cap = first_capture(args, ["packetlife__GRE.cap", "gre-p2p.pcap"])
     if cap:
         ran += 1
         out = ts.run(["-q", "-z", "vpnscope.overhead,tree"], capture=cap)
@@ -540,13 +541,14 @@ def cmd_profile(ts, args):
             os.chmod(os.path.join(root, d), 0o755)
         for f in files:
             os.chmod(os.path.join(root, f), 0o644)
-    cap = first_capture(args, ["packetlife__GRE.cap"])
+    # A plain GRE capture: the public one, or the lab's gre-p2p (always bundled).
+    cap = first_capture(args, ["packetlife__GRE.cap", "gre-p2p.pcap"])
     if not cap:
         # Still check that the profile parses, on an empty run.
         ts.run(["-C", "vpnscope", "--color", "-G", "currentprefs"][0:2] + ["-v"])
         print("SKIP: profile parsed; no GRE capture to check the columns")
         return SKIP
-    out = ts.run(["-C", "vpnscope", "--color"], capture=cap)  # stderr warnings fail the run
+    out = ts.run(["-C", "vpnscope", "--color", "-Y", "gre"], capture=cap)  # stderr warnings fail the run
     first = out.splitlines()[0]
     ok = "plain GRE" in first and " 24 " in first
     print("%s first line with the profile: %r" % ("ok:" if ok else "FAIL:", first))

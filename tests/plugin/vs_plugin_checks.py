@@ -377,11 +377,13 @@ def cmd_handback(ts, args):
     have = our_fields(ts)
     cases = [
         ("vpnscope.ikev2.exch_type", "isakmp.exchangetype", "vpnscope.ike_handback:TRUE",
-         ["tcpdump__ikev2four.pcap"]),
+         ["tcpdump__ikev2four.pcap", "ikev2-s2s.pcap"]),
         ("vpnscope.ike.exch_type", "isakmp.exchangetype", "vpnscope.ike_handback:TRUE",
-         ["tcpdump__ISAKMP_sa_setup.pcap", "zeek-spicy-ipsec__ikev1-certs.pcap"]),
+         ["tcpdump__ISAKMP_sa_setup.pcap", "zeek-spicy-ipsec__ikev1-certs.pcap",
+          "dmvpn-phase3-ipsec-crafted.pcap"]),
         ("vpnscope.nhrp.op_type", "nhrp.hdr.op.type", "vpnscope.nhrp_handback:TRUE",
-         ["tcpdump__NHRP_registration.pcap", "packetlife__NHRP_registration.cap"]),
+         ["tcpdump__NHRP_registration.pcap", "packetlife__NHRP_registration.cap",
+          "dmvpn-phase2.pcap"]),
     ]
     ran = 0
     fails = 0

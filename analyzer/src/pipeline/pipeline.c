@@ -2036,7 +2036,18 @@ static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data,
         } else {
             vsa_disp d = reason_disp(fr.reason);
             set_disp(f, d);
-            say(f, " (%s: %s)", vsa_disp_text(d), vs_frame_reason_name(fr.reason));
+            if (fr.reason == VS_FR_NOT_IP) {
+                /* Name what the link carries (ARP, LLDP, ...) rather than only "not IP". */
+                const char *et = vs_val_name(vs_vals_ethertype, fr.detail);
+                if (fr.detail <= 1500) /* a length: 802.3 with LLC (STP, CDP, DTP ...) */
+                    say(f, " 802.3 LLC frame (length %u, not IP)", (unsigned)fr.detail);
+                else if (et)
+                    say(f, " %s (EtherType 0x%04x, not IP)", et, (unsigned)fr.detail);
+                else
+                    say(f, " EtherType 0x%04x (not IP)", (unsigned)fr.detail);
+            } else {
+                say(f, " (%s: %s)", vsa_disp_text(d), vs_frame_reason_name(fr.reason));
+            }
         }
         break;
     }

@@ -111,10 +111,7 @@ static void done(fx *f)
 
 static void trunc_check(const char *hex)
 {
-    size_t n;
-    uint8_t *b = vs_hex(hex, &n);
-    vs_check_truncations(b, n, dec_ip, VS_OK);
-    free(b);
+    vs_check_truncations_hex(hex, dec_ip, VS_OK);
 }
 
 /* ---- IPv4 ---------------------------------------------------------------- */

@@ -59,6 +59,14 @@ void vs_check_truncations(const uint8_t *msg, size_t len, vs_decode_fn fn, vs_st
     free(copy);
 }
 
+void vs_check_truncations_hex(const char *hex, vs_decode_fn fn, vs_status want_full)
+{
+    size_t n;
+    uint8_t *b = vs_hex(hex, &n);
+    vs_check_truncations(b, n, fn, want_full);
+    free(b);
+}
+
 void vs_test_tree_init(vs_test_tree *tt, const uint8_t *buf)
 {
     vs_tree_init(&tt->t, buf, tt->items, sizeof tt->items / sizeof tt->items[0], tt->problems,

@@ -19,6 +19,9 @@ typedef vs_status (*vs_decode_fn)(const uint8_t *buf, size_t len, vs_tree *t);
  * VS_TRUNCATED. Then assert the full message decodes with want_full. */
 void vs_check_truncations(const uint8_t *msg, size_t len, vs_decode_fn fn, vs_status want_full);
 
+/* The same for a vector given as hex (see vs_hex). */
+void vs_check_truncations_hex(const char *hex, vs_decode_fn fn, vs_status want_full);
+
 /* A tree with generous storage, for tests. */
 typedef struct vs_test_tree {
     vs_tree t;

@@ -60,6 +60,16 @@ static vs_ike_payload *payload_rec(ikx *x, int pi)
     return &x->m->payloads[pi];
 }
 
+/* Typed result of payload pi: its main value and data span (no-op without a result). */
+static void record_value_data(ikx *x, int pi, uint32_t value, vs_span data)
+{
+    vs_ike_payload *p = payload_rec(x, pi);
+    if (p) {
+        p->value = value;
+        p->data = data;
+    }
+}
+
 int vs_isakmp_find(const vs_isakmp_msg *m, uint8_t type, int from)
 {
     for (int i = from < 0 ? 0 : from; i < m->n_payloads; i++)
@@ -808,22 +818,14 @@ static void body_cert(ikx *x, vs_cursor *b, int pi)
 {
     uint8_t enc = vs_rd_u8(b, x->t, VS_F_IKE_CERT_ENCODING);
     vs_span sp = rd_rest(x, b, VS_F_IKE_CERT_DATA);
-    vs_ike_payload *p = payload_rec(x, pi);
-    if (p) {
-        p->value = enc;
-        p->data = sp;
-    }
+    record_value_data(x, pi, enc, sp);
 }
 
 static void body_cr(ikx *x, vs_cursor *b, int pi)
 {
     uint8_t enc = vs_rd_u8(b, x->t, VS_F_IKE_CR_TYPE);
     vs_span sp = rd_rest(x, b, VS_F_IKE_CR_AUTHORITY);
-    vs_ike_payload *p = payload_rec(x, pi);
-    if (p) {
-        p->value = enc;
-        p->data = sp;
-    }
+    record_value_data(x, pi, enc, sp);
 }
 
 /*
@@ -947,11 +949,7 @@ static void body_vid(ikx *x, vs_cursor *b, int pi)
     if (kind == VS_VID_CISCO_UNITY && n >= 16)
         vs_add(x->t, VS_F_IKE_VID_UNITY_VERSION, span_of(at + 14, 2),
                (uint64_t)((v[14] << 8) | v[15]));
-    vs_ike_payload *p = payload_rec(x, pi);
-    if (p) {
-        p->value = kind;
-        p->data = sp;
-    }
+    record_value_data(x, pi, kind, sp);
 }
 
 /*
@@ -1004,11 +1002,7 @@ static void body_natoa(ikx *x, vs_cursor *b, int pi)
         vs_problem(x->t, VS_P_IKE_ID_LENGTH, VS_NO_ITEM, sp, n);
         rd_rest(x, b, VS_F_IKE_ID_DATA);
     }
-    vs_ike_payload *p = payload_rec(x, pi);
-    if (p) {
-        p->value = type;
-        p->data = sp;
-    }
+    record_value_data(x, pi, type, sp);
 }
 
 /*

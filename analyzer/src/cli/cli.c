@@ -42,7 +42,8 @@ static const char *const KEY_HELP =
     "      --show-keys        print key material in reports (never printed otherwise)\n";
 
 static const char *const COMMON_HELP =
-    "      --threads N        sa: spread the SAs over N threads (each reads the captures);\n"
+    "      --threads N        sa: N threads decrypt, each SA in one of them; one more reads\n"
+    "                         the captures and hands each ESP frame to its SA's thread;\n"
     "                         decode and decrypt write in frame order and use one thread\n"
     "      --no-reassembly    do not reassemble IP fragments\n"
     "      --progress / --no-progress\n"

@@ -76,7 +76,6 @@ typedef struct seq_stat {
     uint32_t spi;
     uint8_t af;
     uint8_t src[16];
-    unsigned owner; /* with several threads: 1 + the thread that owns this sender's SA */
     vsa_replay rp;
 } seq_stat;
 
@@ -85,7 +84,6 @@ struct vsa_run {
     uint64_t observed; /* observer calls so far */
     seq_stat *seq;
     size_t seq_cap, seq_n;
-    unsigned owner_next; /* with several threads: the next SA's thread (round robin) */
     const vsa_keys *keys;
     vsa_esp_ctx *ctx;   /* one per key entry, initialised on first use */
     int8_t *ctx_state;  /* 0 not yet, 1 ready, -1 failed */
@@ -113,6 +111,8 @@ struct vsa_run {
     size_t n_sess, cap_sess;
     uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
     unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
+    struct par_shared *par; /* with several threads: the SA owner table */
+    bool exclusive;         /* the frame being processed was sent to this thread only */
     /* ESP SAs learned from decrypted key exchanges (GDOI TEKs, Quick Mode
      * KEYMAT): fixed storage, since contexts keep pointers to them; index
      * n_esp + i in sa_stat.key_idx */
@@ -720,6 +720,8 @@ static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
     return true;
 }
 
+static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src);
+
 static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                        const vs_frame *fr)
 {
@@ -729,6 +731,9 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     size_t len = fr->app_span.len;
     size_t avail = off < caplen ? caplen - off : 0;
     if (!ip || avail < 8) {
+        /* no SPI to find the owner by: with several threads, thread 0's */
+        if (r->nthreads > 1 && !r->exclusive && r->tid != 0)
+            f->foreign = true;
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " ESP (truncated)");
         return;
@@ -737,17 +742,12 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     uint32_t spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
     uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
-    if (r->nthreads > 1) {
-        /* perf: a sender's SA stays in one thread; SAs go to the threads round
-         * robin in order of first appearance. Every thread reads the same frames
-         * in the same order, so all make the same assignment. (The former
-         * h % nthreads of an FNV hash used only its lowest bit, the parity of
-         * the SPI and address bytes, and put all 8 SAs of the benchmark in one
-         * thread.) */
-        seq_stat *own = seq_get(r, spi, af, ip->u.ip.src);
-        if (!own->owner)
-            own->owner = 1 + r->owner_next++ % r->nthreads;
-        if (own->owner - 1 != r->tid) {
+    if (r->nthreads > 1 && !r->exclusive) {
+        /* several threads: a sender's SA lives in one thread (see "several
+         * threads" below). A frame the reader sent to one thread only is that
+         * thread's; a frame every thread sees (fragments, anything off the
+         * reader's fast path) is decrypted by the SA's owner only. */
+        if (par_owner(r->par, spi, (uint8_t)af, ip->u.ip.src) != r->tid) {
             f->foreign = true;
             set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
             return;
@@ -2102,9 +2102,11 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
     process(r, &f, linktype, data, caplen, wirelen);
     if (!f.disp_set)
         set_disp(&f, VSA_D_MALFORMED);
-    /* with several threads: ESP frames count where their SA lives, the rest in thread 0 */
+    /* with several threads: a frame sent to one thread counts there; of the
+     * frames every thread sees, ESP counts where its SA lives, the rest in
+     * thread 0 */
     bool esp_disp = f.disp <= VSA_D_ESP_UNSUPPORTED;
-    if (!f.foreign && (esp_disp || r->tid == 0))
+    if (r->exclusive || (!f.foreign && (esp_disp || r->tid == 0)))
         r->count[f.disp]++;
     if (r->o.mode == VSA_MODE_DECODE) {
         if (f.json) {
@@ -2394,20 +2396,277 @@ int vsa_run_finish(vsa_run *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* several threads (sa mode) */
+/* several threads (sa mode)
+ *
+ * One reader thread and N workers. The reader reads the captures with
+ * libpcap and looks at each frame just far enough to see whether it is a
+ * plain ESP packet (link header, VLAN tags, one IPv4 header that is not a
+ * fragment or an IPv6 header, then ESP or UDP-4500 ESP). Such a frame goes,
+ * copied into a batch, to the thread that owns its sender's SA (SPI, source):
+ * SAs go to the threads round robin in order of first appearance. Every other
+ * frame (IKE, fragments, GRE, anything unusual) goes to every thread, which
+ * decodes it completely: thread 0 accounts for it, and if it turns out to
+ * carry ESP (a reassembled datagram), the SA's owner decrypts it, looked up
+ * in the same owner table. So each SA's packets are decrypted by one thread,
+ * in capture order, and every frame is decoded once (plain ESP) or counted
+ * once (the rest). The reader also counts frames and draws the progress bar.
+ *
+ * Memory is bounded: PAR_RING batches of PAR_BATCH_BYTES per worker, reused.
+ */
 
-typedef struct par_job {
-    vsa_run *r;
-    char *const *paths;
-    int n;
-} par_job;
+#define PAR_BATCH_BYTES (512u * 1024)
+#define PAR_BATCH_PKTS 2048
+#define PAR_RING 4
+#define PAR_OWNERS 4096 /* SA senders the owner table holds; more go round robin by hash */
 
-static void *par_main(void *arg)
+typedef struct par_rec {
+    uint64_t frame_no;
+    int64_t ts_sec;
+    uint32_t ts_nsec, caplen, wirelen, off;
+    int linktype;
+    bool exclusive;
+} par_rec;
+
+typedef struct par_batch {
+    par_rec rec[PAR_BATCH_PKTS];
+    unsigned n;
+    size_t used;
+    bool end;
+    uint8_t *buf;
+} par_batch;
+
+typedef struct par_queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    par_batch *item[PAR_RING];
+    unsigned head, n;
+} par_queue;
+
+typedef struct par_owner_ent {
+    bool used;
+    uint8_t af;
+    uint32_t spi;
+    uint8_t src[16];
+    unsigned owner;
+} par_owner_ent;
+
+struct par_shared {
+    pthread_mutex_t mu;
+    unsigned nthreads, next;
+    par_owner_ent ent[PAR_OWNERS];
+    size_t n;
+};
+
+static size_t par_hash(uint32_t spi, uint8_t af, const uint8_t *src)
 {
-    par_job *j = arg;
-    for (int i = 0; i < j->n; i++)
-        vsa_run_file(j->r, j->paths[i]);
-    return NULL;
+    uint64_t h = 1469598103934665603ull ^ spi;
+    h *= 1099511628211ull;
+    for (int i = 0; i < (af == 4 ? 4 : 16); i++) {
+        h ^= src[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The thread that decrypts this sender's SA; assigned on first sight. */
+static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src)
+{
+    size_t alen = af == 4 ? 4 : 16;
+    size_t h = par_hash(spi, af, src);
+    pthread_mutex_lock(&p->mu);
+    unsigned own = (unsigned)(h % p->nthreads);
+    for (size_t k = 0; k < PAR_OWNERS; k++) {
+        par_owner_ent *e = &p->ent[(h + k) % PAR_OWNERS];
+        if (!e->used) {
+            if (p->n + 1 < PAR_OWNERS) { /* keep one slot free so lookups end */
+                e->used = true;
+                e->af = af;
+                e->spi = spi;
+                memcpy(e->src, src, alen);
+                e->owner = p->next++ % p->nthreads;
+                p->n++;
+                own = e->owner;
+            }
+            break;
+        }
+        if (e->spi == spi && e->af == af && memcmp(e->src, src, alen) == 0) {
+            own = e->owner;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return own;
+}
+
+static void pq_init(par_queue *q)
+{
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    q->head = q->n = 0;
+}
+static void pq_destroy(par_queue *q)
+{
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+}
+static void pq_push(par_queue *q, par_batch *b)
+{
+    pthread_mutex_lock(&q->mu);
+    q->item[(q->head + q->n) % PAR_RING] = b; /* never full: PAR_RING batches per worker */
+    q->n++;
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+static par_batch *pq_pop(par_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->n == 0)
+        pthread_cond_wait(&q->cv, &q->mu);
+    par_batch *b = q->item[q->head];
+    q->head = (q->head + 1) % PAR_RING;
+    q->n--;
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+typedef struct par_worker {
+    vsa_run *r;
+    par_queue full, empty;
+    par_batch *cur; /* being filled by the reader */
+    par_batch batches[PAR_RING];
+    pthread_t th;
+    bool started;
+} par_worker;
+
+static void *par_worker_main(void *arg)
+{
+    par_worker *w = arg;
+    for (;;) {
+        par_batch *b = pq_pop(&w->full);
+        for (unsigned i = 0; i < b->n; i++) {
+            const par_rec *p = &b->rec[i];
+            w->r->exclusive = p->exclusive;
+            vsa_run_packet(w->r, p->linktype, p->frame_no, p->ts_sec, p->ts_nsec, b->buf + p->off,
+                           p->caplen, p->wirelen);
+        }
+        w->r->exclusive = false;
+        bool end = b->end;
+        b->n = 0;
+        b->used = 0;
+        b->end = false;
+        pq_push(&w->empty, b);
+        if (end)
+            return NULL;
+    }
+}
+
+static void par_flush(par_worker *w, bool end)
+{
+    w->cur->end = end;
+    pq_push(&w->full, w->cur);
+    w->cur = end ? NULL : pq_pop(&w->empty);
+}
+
+static void par_put(par_worker *w, const vsa_packet *p, int linktype, bool exclusive)
+{
+    size_t len = p->caplen < 262144 ? p->caplen : 262144; /* libpcap's largest snaplen */
+    if (w->cur->n == PAR_BATCH_PKTS || w->cur->used + len > PAR_BATCH_BYTES)
+        par_flush(w, false);
+    par_batch *b = w->cur;
+    par_rec *rec = &b->rec[b->n++];
+    rec->frame_no = p->frame_no;
+    rec->ts_sec = p->ts_sec;
+    rec->ts_nsec = p->ts_nsec;
+    rec->caplen = (uint32_t)len;
+    rec->wirelen = (uint32_t)p->wirelen;
+    rec->off = (uint32_t)b->used;
+    rec->linktype = linktype;
+    rec->exclusive = exclusive;
+    memcpy(b->buf + b->used, p->data, len);
+    b->used += (len + 15) & ~(size_t)15;
+}
+
+static uint16_t be16p(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* The reader's fast path: 1 with the SPI and sender of a frame that is
+ * nothing but link header, one IP header and ESP (directly or in UDP 4500);
+ * 0 for anything else, which every thread then decodes. */
+static int par_fast_esp(int linktype, const uint8_t *d, size_t n, uint32_t *spi, uint8_t *af,
+                        const uint8_t **src)
+{
+    size_t o;
+    unsigned et;
+    switch (linktype) {
+    case 1: /* Ethernet, VLAN and QinQ tags */
+        if (n < 14)
+            return 0;
+        o = 14;
+        et = be16p(d + 12);
+        while ((et == 0x8100 || et == 0x88a8 || et == 0x9100) && o + 4 <= n) {
+            et = be16p(d + o + 2);
+            o += 4;
+        }
+        break;
+    case 113: /* Linux cooked v1 */
+        if (n < 16)
+            return 0;
+        o = 16;
+        et = be16p(d + 14);
+        break;
+    case 276: /* Linux cooked v2 */
+        if (n < 20)
+            return 0;
+        o = 20;
+        et = be16p(d);
+        break;
+    case 101: /* raw IP */
+    case 228:
+    case 229:
+        if (n < 1)
+            return 0;
+        o = 0;
+        et = d[0] >> 4 == 4 ? 0x0800 : d[0] >> 4 == 6 ? 0x86dd : 0;
+        break;
+    default:
+        return 0;
+    }
+    uint8_t proto;
+    size_t l4;
+    if (et == 0x0800) {
+        if (o + 20 > n || d[o] >> 4 != 4)
+            return 0;
+        size_t hl = (size_t)(d[o] & 0x0f) * 4;
+        if (hl < 20 || o + hl > n || (be16p(d + o + 6) & 0x3fff) != 0) /* MF or an offset */
+            return 0;
+        proto = d[o + 9];
+        *af = 4;
+        *src = d + o + 12;
+        l4 = o + hl;
+    } else if (et == 0x86dd) {
+        if (o + 40 > n || d[o] >> 4 != 6)
+            return 0;
+        proto = d[o + 6];
+        *af = 6;
+        *src = d + o + 8;
+        l4 = o + 40;
+    } else {
+        return 0;
+    }
+    if (proto == 17) {
+        /* UDP 4500 with a non-zero marker and room for SPI and sequence */
+        if (l4 + 16 > n || (be16p(d + l4) != 4500 && be16p(d + l4 + 2) != 4500))
+            return 0;
+        l4 += 8;
+        if (d[l4] == 0 && d[l4 + 1] == 0 && d[l4 + 2] == 0 && d[l4 + 3] == 0)
+            return 0;
+    } else if (proto != 50 || l4 + 8 > n) {
+        return 0;
+    }
+    *spi = (uint32_t)d[l4] << 24 | (uint32_t)d[l4 + 1] << 16 | (uint32_t)d[l4 + 2] << 8 | d[l4 + 3];
+    return 1;
 }
 
 static void merge_into(vsa_run *dst, vsa_run *src)
@@ -2423,6 +2682,61 @@ static void merge_into(vsa_run *dst, vsa_run *src)
     dst->input_error |= src->input_error;
 }
 
+/* The reader: returns the number of frames read. */
+static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w, unsigned n,
+                         char *const *paths, int n_paths, bool *input_error)
+{
+    uint64_t frames = 0;
+    /* the owner of a sender seen before, without the lock: a small private cache */
+    enum { CACHE = 256 };
+    struct { bool used; uint8_t af; uint32_t spi; uint8_t src[16]; unsigned owner; } cache[CACHE];
+    memset(cache, 0, sizeof cache);
+    vsa_progress prog;
+    for (int i = 0; i < n_paths; i++) {
+        vsa_capture c;
+        if (vsa_capture_open(&c, paths[i]) < 0) {
+            fprintf(o->err, "vpnscope: %s\n", c.error);
+            *input_error = true;
+            continue;
+        }
+        bool on = o->progress > 0 || (o->progress < 0 && isatty(fileno(o->err)));
+        vsa_progress_start(&prog, on, o->err, c.file_size);
+        vsa_packet p;
+        int rc;
+        while ((rc = vsa_capture_next(&c, &p)) == 1) {
+            frames++;
+            if ((frames & 0x3fff) == 0)
+                vsa_progress_update(&prog, vsa_capture_offset(&c), frames);
+            uint32_t spi;
+            uint8_t af;
+            const uint8_t *src;
+            if (par_fast_esp(c.linktype, p.data, p.caplen, &spi, &af, &src)) {
+                size_t alen = af == 4 ? 4 : 16;
+                size_t h = par_hash(spi, af, src) % CACHE;
+                if (!cache[h].used || cache[h].spi != spi || cache[h].af != af ||
+                    memcmp(cache[h].src, src, alen) != 0) {
+                    cache[h].used = true;
+                    cache[h].spi = spi;
+                    cache[h].af = af;
+                    memcpy(cache[h].src, src, alen);
+                    cache[h].owner = par_owner(sh, spi, af, src);
+                }
+                par_put(&w[cache[h].owner], &p, c.linktype, true);
+            } else {
+                for (unsigned t = 0; t < n; t++)
+                    par_put(&w[t], &p, c.linktype, false);
+            }
+        }
+        vsa_progress_end(&prog);
+        if (rc < 0) {
+            fprintf(o->err, "vpnscope: %s\n", c.error);
+            *input_error = true;
+        }
+        vsa_capture_close(&c);
+    }
+    return frames;
+}
+
 int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths, int n_paths)
 {
     unsigned n = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
@@ -2432,48 +2746,97 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         fprintf(o->err, "vpnscope: note: one thread (ESP keys are learned from IKEv1/GDOI exchanges)\n");
         n = 1;
     }
+    if (n == 1) {
+        vsa_run *r = vsa_run_new(o, keys);
+        if (!r) {
+            fprintf(o->err, "vpnscope: out of memory\n");
+            return VSA_EXIT_PIPELINE_ERROR;
+        }
+        for (int i = 0; i < n_paths; i++)
+            vsa_run_file(r, paths[i]);
+        int rc = vsa_run_finish(r);
+        vsa_run_free(r);
+        return rc;
+    }
     vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
-    vsa_run *runs[64] = {0};
-    FILE *null = NULL;
     int rc = VSA_EXIT_PIPELINE_ERROR;
+    FILE *null = fopen("/dev/null", "w");
+    struct par_shared *sh = calloc(1, sizeof *sh);
+    par_worker *w = calloc(n, sizeof *w);
+    unsigned started = 0;
+    if (sh)
+        pthread_mutex_init(&sh->mu, NULL);
+    if (!null || !sh || !w) {
+        fprintf(o->err, "vpnscope: out of memory\n");
+        goto out;
+    }
+    sh->nthreads = n;
     for (unsigned t = 0; t < n; t++) {
         vsa_opts ot = *o;
-        if (t > 0) {
-            /* one copy of each input error and progress bar: thread 0's */
-            if (!null)
-                null = fopen("/dev/null", "w");
-            if (!null)
-                goto out;
+        ot.progress = 0; /* the reader draws it */
+        if (t > 0) {     /* one copy of each message: thread 0's */
             ot.err = null;
             ot.out = null;
-            ot.progress = 0;
         }
-        runs[t] = vsa_run_new(&ot, keys);
-        if (!runs[t])
+        w[t].r = vsa_run_new(&ot, keys);
+        if (!w[t].r) {
+            fprintf(o->err, "vpnscope: out of memory\n");
             goto out;
-        runs[t]->tid = t;
-        runs[t]->nthreads = n;
+        }
+        w[t].r->tid = t;
+        w[t].r->nthreads = n;
+        w[t].r->par = sh;
+        pq_init(&w[t].full);
+        pq_init(&w[t].empty);
+        for (unsigned b = 0; b < PAR_RING; b++) {
+            w[t].batches[b].buf = malloc(PAR_BATCH_BYTES);
+            if (!w[t].batches[b].buf) {
+                fprintf(o->err, "vpnscope: out of memory\n");
+                goto out;
+            }
+            if (b > 0)
+                pq_push(&w[t].empty, &w[t].batches[b]);
+        }
+        w[t].cur = &w[t].batches[0];
     }
-    pthread_t th[64];
-    par_job jobs[64];
     for (unsigned t = 0; t < n; t++) {
-        jobs[t] = (par_job){runs[t], paths, n_paths};
-        if (t > 0 && pthread_create(&th[t], NULL, par_main, &jobs[t]) != 0) {
+        if (pthread_create(&w[t].th, NULL, par_worker_main, &w[t]) != 0) {
             fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
-            for (unsigned u = 1; u < t; u++)
-                pthread_join(th[u], NULL);
-            goto out;
+            break;
         }
+        w[t].started = true;
+        started++;
     }
-    par_main(&jobs[0]);
-    for (unsigned t = 1; t < n; t++)
-        pthread_join(th[t], NULL);
-    for (unsigned t = 1; t < n; t++)
-        merge_into(runs[0], runs[t]);
-    rc = vsa_run_finish(runs[0]);
+    bool input_error = false;
+    uint64_t frames = 0;
+    if (started == n)
+        frames = par_read(o, sh, w, n, paths, n_paths, &input_error);
+    for (unsigned t = 0; t < started; t++) {
+        par_flush(&w[t], true);
+        pthread_join(w[t].th, NULL);
+    }
+    if (started == n) {
+        for (unsigned t = 1; t < n; t++)
+            merge_into(w[0].r, w[t].r);
+        w[0].r->frames = frames;
+        w[0].r->input_error |= input_error;
+        rc = vsa_run_finish(w[0].r);
+    }
 out:
-    for (unsigned t = 0; t < 64; t++)
-        vsa_run_free(runs[t]);
+    if (w)
+        for (unsigned t = 0; t < n; t++) {
+            vsa_run_free(w[t].r);
+            if (w[t].r) {
+                pq_destroy(&w[t].full);
+                pq_destroy(&w[t].empty);
+            }
+            for (unsigned b = 0; b < PAR_RING; b++)
+                free(w[t].batches[b].buf);
+        }
+    free(w);
+    if (sh)
+        pthread_mutex_destroy(&sh->mu);
+    free(sh);
     if (null)
         fclose(null);
     return rc;

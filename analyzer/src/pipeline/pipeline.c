@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -60,6 +61,8 @@ typedef struct sa_stat {
     bool udp_encap;
     uint16_t sport, dport;
     int key_idx; /* index into keys->esp, -1: none */
+    int kc_idx;     /* find_key's answer for this SA ... */
+    size_t kc_gen;  /* ... while r->n_lsa + 1 is this (0: not asked yet) */
     uint64_t pkts, decrypted, bytes_in, bytes_out, icv_fail, truncated, malformed, pad_bad,
         unsupported, no_key;
     uint8_t mode_nh; /* next header seen: 4/41 tunnel, else transport */
@@ -96,7 +99,9 @@ struct vsa_run {
     vsa_reasm *reasm;
     vsa_pcapng w;
     bool w_open;
-    uint8_t *buf;   /* decrypted plaintext */
+    uint8_t *buf;   /* decrypted plaintext (IKE, GDOI) */
+    uint8_t *pbuf;  /* decrypted ESP, at PLAIN_HEADROOM: decrypt writes the link and IP
+                     * headers in front of the inner packet there, without copying it */
     uint8_t *obuf;  /* rebuilt output frame */
     uint8_t *rbuf;  /* reassembled datagram */
     const char *cur_path;
@@ -155,6 +160,8 @@ typedef struct ike1_sess {
 } ike1_sess;
 
 #define BUFSZ (262144 + 4096)
+#define PLAIN_HEADROOM 512
+#define PLAIN(r) ((r)->pbuf + PLAIN_HEADROOM)
 
 uint64_t vsa_run_count(const vsa_run *r, vsa_disp d)
 {
@@ -176,6 +183,7 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
     r->ctx = calloc(nk, sizeof *r->ctx);
     r->ctx_state = calloc(nk, 1);
     r->buf = malloc(BUFSZ);
+    r->pbuf = malloc(PLAIN_HEADROOM + BUFSZ);
     r->obuf = malloc(BUFSZ);
     r->rbuf = malloc(BUFSZ);
     r->reasm = vsa_reasm_new(o->reasm_max_bytes ? o->reasm_max_bytes : (16u << 20), 4096,
@@ -196,7 +204,7 @@ vsa_run *vsa_run_new(const vsa_opts *o, const vsa_keys *keys)
         vsa_run_free(r);
         return NULL;
     }
-    if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->obuf || !r->rbuf || !r->reasm) {
+    if (!r->ike2 || !r->ctx || !r->ctx_state || !r->buf || !r->pbuf || !r->obuf || !r->rbuf || !r->reasm) {
         vsa_run_free(r);
         return NULL;
     }
@@ -227,6 +235,7 @@ void vsa_run_free(vsa_run *r)
     free(r->sa);
     free(r->seq);
     free(r->buf);
+    free(r->pbuf);
     free(r->obuf);
     free(r->rbuf);
     ike2f_free_all(r);
@@ -361,7 +370,6 @@ typedef struct frame_ctx {
     int64_t ts_sec;
     uint32_t ts_nsec;
     int depth;
-    char line[1024]; /* text summary being built */
     size_t ll;
     json_t *json;
     vsa_disp disp;
@@ -376,10 +384,13 @@ typedef struct frame_ctx {
     bool nested_write_ok; /* a reassembled datagram may write the frame */
     bool text;            /* a text summary line is wanted (decode without --json) */
     bool foreign;         /* an ESP packet of an SA another thread owns */
+    char line[1024];      /* text summary being built; last: not cleared per frame (perf) */
 } frame_ctx;
 
-static void say(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(frame_ctx *f, const char *fmt, ...)
+static void say_(frame_ctx *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* perf: no call (and no argument evaluation) when no text line is wanted */
+#define say(f, ...) ((f)->text ? say_((f), __VA_ARGS__) : (void)0)
+static void say_(frame_ctx *f, const char *fmt, ...)
 {
     if (!f->text || f->ll >= sizeof f->line - 1)
         return;
@@ -531,15 +542,27 @@ static char *put_str(char *d, const char *s)
 
 static char *put_u64(char *d, uint64_t v)
 {
+    /* two digits per division (perf: this runs twice per decrypted packet) */
+    static const char dd[] = "00010203040506070809101112131415161718192021222324"
+                             "25262728293031323334353637383940414243444546474849"
+                             "50515253545556575859606162636465666768697071727374"
+                             "75767778798081828384858687888990919293949596979899";
     char t[24];
-    int n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *d++ = t[--n];
-    return d;
+    int n = 24;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        t[--n] = dd[k + 1];
+        t[--n] = dd[k];
+    }
+    if (v >= 10) {
+        t[--n] = dd[v * 2 + 1];
+        t[--n] = dd[v * 2];
+    } else {
+        t[--n] = (char)('0' + v);
+    }
+    memcpy(d, t + n, (size_t)(24 - n));
+    return d + (24 - n);
 }
 
 static char *put_hex32(char *d, uint32_t v)
@@ -582,14 +605,22 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
             break;
         }
     size_t prefix = first_ip ? first_ip->span.off : 0;
-    const uint8_t *inner = r->buf + res->inner_off;
+    uint8_t *inner = PLAIN(r) + res->inner_off;
     size_t il = res->inner_len;
     if (res->next_header == 4 || res->next_header == 41) {
         /* tunnel mode: link header + inner packet, link type fixed to the inner version */
-        if (prefix + il > BUFSZ)
+        /* the link header goes in front of the inner packet, in the headroom
+         * of the plaintext buffer (perf: no copy of the packet) */
+        uint8_t *ob;
+        if (prefix <= PLAIN_HEADROOM + res->inner_off) {
+            ob = inner - prefix;
+        } else if (prefix + il <= BUFSZ) {
+            ob = r->obuf;
+            memcpy(ob + prefix, inner, il);
+        } else {
             goto keep;
-        memcpy(r->obuf, f->top_data, prefix);
-        memcpy(r->obuf + prefix, inner, il);
+        }
+        memcpy(ob, f->top_data, prefix);
         bool v6 = res->next_header == 41;
         bool outer_v6 = first_ip && first_ip->kind == VS_L_IPV6;
         if (v6 != outer_v6 && prefix) {
@@ -609,7 +640,7 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
             case VS_L_NULL: {
                 /* family in the capture's byte order: keep the order, change
                  * the value (2 for IPv4, 24 for IPv6) */
-                uint8_t *p = r->obuf + lk->span.off;
+                uint8_t *p = ob + lk->span.off;
                 uint8_t fam = v6 ? 24 : 2;
                 if (p[0] == 0 && p[1] == 0)
                     p[2] = 0, p[3] = fam;
@@ -619,11 +650,11 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
             }
             default: goto keep;
             }
-            r->obuf[at] = (uint8_t)(et >> 8);
-            r->obuf[at + 1] = (uint8_t)et;
+            ob[at] = (uint8_t)(et >> 8);
+            ob[at + 1] = (uint8_t)et;
         }
     patched:
-        write_frame(r, f, f->top_linktype, r->obuf, prefix + il, prefix + il, comment);
+        write_frame(r, f, f->top_linktype, ob, prefix + il, prefix + il, comment);
         return;
     }
     /* transport mode: the outer IP header now carries the next header */
@@ -645,10 +676,14 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
         size_t pl = f->depth ? prefix : ipo;
         if (pl + hl + il > BUFSZ || hl > caplen - ipo)
             goto keep;
-        memcpy(r->obuf, pre, pl);
-        memcpy(r->obuf + pl, data + ipo, hl);
-        memcpy(r->obuf + pl + hl, inner, il);
-        uint8_t *ip = r->obuf + pl;
+        uint8_t *ob = r->obuf;
+        if (pl + hl <= PLAIN_HEADROOM + res->inner_off)
+            ob = inner - (pl + hl); /* in front of the inner packet: no copy of it */
+        else
+            memcpy(ob + pl + hl, inner, il);
+        memcpy(ob, pre, pl);
+        memcpy(ob + pl, data + ipo, hl);
+        uint8_t *ip = ob + pl;
         if (outer_ip->kind == VS_L_IPV4) {
             uint16_t tl = (uint16_t)(hl + il);
             ip[2] = (uint8_t)(tl >> 8);
@@ -663,7 +698,7 @@ static void emit_decrypted(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t
             ip[5] = (uint8_t)il;
             ip[6] = res->next_header;
         }
-        write_frame(r, f, f->top_linktype, r->obuf, pl + hl + il, pl + hl + il, comment);
+        write_frame(r, f, f->top_linktype, ob, pl + hl + il, pl + hl + il, comment);
         return;
     }
 keep:
@@ -772,7 +807,12 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
         s->dport = udp->u.udp.dport;
     }
     say(f, " ESP SPI 0x%08" PRIx32 " seq %" PRIu32, spi, seq);
-    int kidx = find_key(r, af, ip->u.ip.src, ip->u.ip.dst, spi);
+    /* the key is looked up again only when a key exchange taught a new one */
+    if (s->kc_gen != r->n_lsa + 1) {
+        s->kc_idx = find_key(r, af, ip->u.ip.src, ip->u.ip.dst, spi);
+        s->kc_gen = r->n_lsa + 1;
+    }
+    int kidx = s->kc_idx;
     const vsa_esp_sa *key = key_of(r, kidx);
     if (!key) {
         s->no_key++;
@@ -806,7 +846,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     seq_stat *q = seq_get(r, spi, af, ip->u.ip.src);
     uint32_t hi = vsa_replay_guess_hi(&q->rp, seq, key->esn);
     vsa_esp_result res;
-    vsa_esp_verdict vd = vsa_esp_decrypt(kctx, esp, len, hi, r->buf, BUFSZ, &res);
+    vsa_esp_verdict vd = vsa_esp_decrypt(kctx, esp, len, hi, PLAIN(r), BUFSZ, &res);
     switch (vd) {
     case VSA_ESP_OK: break;
     case VSA_ESP_ICV_BAD:
@@ -861,7 +901,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     }
     set_disp(f, VSA_D_ESP_DECRYPTED);
     {
-        vs_esp_plain plain = {r->buf + res.inner_off, res.inner_len + res.pad_len + 2u,
+        vs_esp_plain plain = {PLAIN(r) + res.inner_off, res.inner_len + res.pad_len + 2u,
                               (uint32_t)res.iv_len, (uint32_t)res.icv_len};
         observe(r, f, data, caplen, fr, &plain);
     }
@@ -891,7 +931,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
              * after this returns, and inner ESP uses its own copy */
             uint8_t *copy = malloc(res.inner_len ? res.inner_len : 1);
             if (copy) {
-                memcpy(copy, r->buf + res.inner_off, res.inner_len);
+                memcpy(copy, PLAIN(r) + res.inner_off, res.inner_len);
                 f->depth++;
                 process(r, f, VS_LINKTYPE_RAW, copy, res.inner_len, res.inner_len);
                 f->depth--;
@@ -905,7 +945,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
             uint8_t *pkt = hl <= caplen - ipo && hl >= 20 ? malloc(hl + res.inner_len) : NULL;
             if (pkt) {
                 memcpy(pkt, data + ipo, hl);
-                memcpy(pkt + hl, r->buf + res.inner_off, res.inner_len);
+                memcpy(pkt + hl, PLAIN(r) + res.inner_off, res.inner_len);
                 size_t tl = hl + res.inner_len;
                 if (ip->kind == VS_L_IPV4) {
                     pkt[2] = (uint8_t)(tl >> 8), pkt[3] = (uint8_t)tl;
@@ -2085,7 +2125,8 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
     if (r->tid == 0)
         r->frames++;
     frame_ctx f;
-    memset(&f, 0, sizeof f);
+    memset(&f, 0, offsetof(frame_ctx, line));
+    f.line[0] = '\0';
     f.frame_no = frame_no;
     f.ts_sec = ts_sec;
     f.ts_nsec = ts_nsec;

@@ -167,15 +167,16 @@ vs_span vs_span_at(size_t off, size_t len)
 
 uint32_t vs_inet_sum(const uint8_t *p, size_t n, uint32_t sum)
 {
+    /* a 64-bit accumulator folds once at the end (2^48 words before it could overflow) */
+    uint64_t acc = sum;
     size_t i = 0;
-    for (; i + 1 < n; i += 2) {
-        sum += (uint32_t)((p[i] << 8) | p[i + 1]);
-        if (sum & 0x80000000u)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-    }
+    for (; i + 1 < n; i += 2)
+        acc += (uint32_t)((p[i] << 8) | p[i + 1]);
     if (i < n)
-        sum += (uint32_t)(p[i] << 8);
-    return sum;
+        acc += (uint32_t)(p[i] << 8);
+    while (acc >> 31)
+        acc = (acc & 0xFFFF) + (acc >> 16);
+    return (uint32_t)acc;
 }
 
 uint16_t vs_inet_fold(uint32_t sum)

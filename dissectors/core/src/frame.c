@@ -2,6 +2,7 @@
  * application payload classification (see include/vpnscope/frame.h). */
 #include "vpnscope/frame.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static vs_span sp(size_t off, size_t len) { return vs_span_at(off, len); }
@@ -509,7 +510,7 @@ static void ip_proto(walk *w, vs_cursor *c, uint8_t proto, const vs_ip_msg *ip)
 vs_status vs_frame_decode(int linktype, const uint8_t *data, size_t caplen, size_t wirelen,
                           vs_tree *t, vs_frame *out)
 {
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(vs_frame, layers)); /* push() clears each layer it uses */
     out->linktype = linktype;
     if (wirelen < caplen)
         wirelen = caplen;

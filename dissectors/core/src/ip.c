@@ -1,6 +1,7 @@
 /* IPv4 (RFC 791) and IPv6 (RFC 8200) decoders (see include/vpnscope/ip.h). */
 #include "vpnscope/ip.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static vs_span sp(size_t off, size_t len) { return vs_span_at(off, len); }
@@ -176,7 +177,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_ip_msg local;
     if (!out)
         out = &local;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(vs_ip_msg, opts)); /* opts[] / ext[] entries are set as used */
     size_t start = c->pos;
 
     /* Version/IHL and total length decide the extent: read them first. */
@@ -275,7 +276,7 @@ vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
         s = vs_inet_sum(p + 12, hlen - 12, s);
         out->cksum_calc = vs_inet_fold(s);
         out->cksum_checked = true;
-        out->cksum_ok = vs_inet_cksum(p, hlen, 0) == 0;
+        out->cksum_ok = vs_inet_fold(s + out->cksum) == 0; /* the whole header sums to 0xffff */
         vs_add_gen(t, VS_F_IP_CHECKSUM_CALC, cs, out->cksum_calc);
         uint16_t g = vs_add_gen(t, VS_F_IP_CHECKSUM_GOOD, cs, out->cksum_ok);
         if (!out->cksum_ok)
@@ -389,7 +390,7 @@ vs_status vs_ipv6_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out)
     vs_ip_msg local;
     if (!out)
         out = &local;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(vs_ip_msg, opts)); /* opts[] / ext[] entries are set as used */
     size_t start = c->pos;
 
     vs_cursor h = *c;

@@ -134,9 +134,10 @@ typedef struct vs_frame {
     vs_cursor app_cur;       /* cursor over it (bounded by its enclosing lengths) */
     uint32_t detail;         /* reason detail: link type, EtherType, protocol, port ... */
     size_t n_layers, n_layers_total;
-    vs_layer layers[VS_FRAME_MAX_LAYERS];
     size_t ip_depth;         /* IP layers seen */
     vs_span trailer;         /* bytes after the outermost IP packet (padding/FCS), len 0 if none */
+    /* last: layers[n_layers ..] are not cleared (perf: 1.5 KiB memset per frame) */
+    vs_layer layers[VS_FRAME_MAX_LAYERS];
 } vs_frame;
 
 /* Decode a captured frame. caplen bytes are in data; wirelen is the frame's

@@ -94,10 +94,11 @@ typedef struct vs_ip_msg {
     vs_cursor payload_cur;
 
     size_t n_opts, n_opts_total;
-    vs_ip_opt opts[VS_IP_MAX_OPTIONS];
     size_t n_ext, n_ext_total;
-    vs_ip_ext ext[VS_IPV6_MAX_EXT];
     uint32_t jumbo;     /* IPv6 jumbo payload length option, 0 when absent */
+    /* last: entries from n_opts / n_ext on are not cleared (perf) */
+    vs_ip_opt opts[VS_IP_MAX_OPTIONS];
+    vs_ip_ext ext[VS_IPV6_MAX_EXT];
 } vs_ip_msg;
 
 vs_status vs_ipv4_decode(vs_cursor *c, vs_tree *t, vs_ip_msg *out);

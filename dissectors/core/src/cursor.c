@@ -93,14 +93,14 @@ void vs_cur_rest(vs_cursor *p, vs_cursor *ch)
     p->pos = p->cap;
 }
 
-uint8_t vs_u8(vs_cursor *c)
+uint8_t (vs_u8)(vs_cursor *c)
 {
     if (!need(c, 1))
         return 0;
     return c->buf[c->pos++];
 }
 
-uint16_t vs_u16(vs_cursor *c)
+uint16_t (vs_u16)(vs_cursor *c)
 {
     if (!need(c, 2))
         return 0;
@@ -118,7 +118,7 @@ uint32_t vs_u24(vs_cursor *c)
     return ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
 }
 
-uint32_t vs_u32(vs_cursor *c)
+uint32_t (vs_u32)(vs_cursor *c)
 {
     if (!need(c, 4))
         return 0;
@@ -138,7 +138,7 @@ uint64_t vs_u64(vs_cursor *c)
     return v;
 }
 
-const uint8_t *vs_bytes(vs_cursor *c, size_t n)
+const uint8_t *(vs_bytes)(vs_cursor *c, size_t n)
 {
     if (!need(c, n))
         return NULL;
@@ -157,7 +157,7 @@ bool vs_peek_u8(const vs_cursor *c, size_t at, uint8_t *v)
     return true;
 }
 
-vs_span vs_span_at(size_t off, size_t len)
+vs_span (vs_span_at)(size_t off, size_t len)
 {
     vs_span s;
     s.off = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;

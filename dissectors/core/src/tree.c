@@ -29,7 +29,7 @@ static uint16_t add(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value, uint8
     if (t->n_items >= t->items_cap) {
         if (!t->overflow) {
             t->overflow = true;
-            vs_problem(t, VS_P_CORE_ITEMS_FULL, VS_NO_ITEM, sp, t->items_cap);
+            (vs_problem)(t, VS_P_CORE_ITEMS_FULL, VS_NO_ITEM, sp, t->items_cap);
         }
         return VS_NO_ITEM;
     }
@@ -42,17 +42,17 @@ static uint16_t add(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value, uint8
     return (uint16_t)t->n_items++;
 }
 
-uint16_t vs_add(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
+uint16_t (vs_add)(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
 {
     return add(t, f, sp, value, 0);
 }
 
-uint16_t vs_add_gen(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
+uint16_t (vs_add_gen)(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
 {
     return add(t, f, sp, value, VS_IF_GENERATED);
 }
 
-uint16_t vs_open(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
+uint16_t (vs_open)(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
 {
     uint16_t i = add(t, f, sp, value, 0);
     if (t && t->depth < 255)
@@ -60,7 +60,7 @@ uint16_t vs_open(vs_tree *t, vs_field_id f, vs_span sp, uint64_t value)
     return i;
 }
 
-void vs_close(vs_tree *t)
+void (vs_close)(vs_tree *t)
 {
     if (t && t->depth > 0)
         t->depth--;
@@ -82,7 +82,7 @@ void vs_set_value(vs_tree *t, uint16_t item, uint64_t value)
     t->items[item].value = value;
 }
 
-void vs_problem(vs_tree *t, vs_problem_id p, uint16_t item, vs_span sp, uint64_t detail)
+void (vs_problem)(vs_tree *t, vs_problem_id p, uint16_t item, vs_span sp, uint64_t detail)
 {
     if (!t)
         return;
@@ -101,21 +101,21 @@ void vs_problem(vs_tree *t, vs_problem_id p, uint16_t item, vs_span sp, uint64_t
 
 static vs_span here(const vs_cursor *c, size_t n) { return vs_span_at(c->pos, n); }
 
-uint8_t vs_rd_u8(vs_cursor *c, vs_tree *t, vs_field_id f)
+uint8_t (vs_rd_u8)(vs_cursor *c, vs_tree *t, vs_field_id f)
 {
     vs_span sp = here(c, 1);
     uint8_t v = vs_u8(c);
     if (c->status == VS_OK)
-        vs_add(t, f, sp, v);
+        (vs_add)(t, f, sp, v);
     return v;
 }
 
-uint16_t vs_rd_u16(vs_cursor *c, vs_tree *t, vs_field_id f)
+uint16_t (vs_rd_u16)(vs_cursor *c, vs_tree *t, vs_field_id f)
 {
     vs_span sp = here(c, 2);
     uint16_t v = vs_u16(c);
     if (c->status == VS_OK)
-        vs_add(t, f, sp, v);
+        (vs_add)(t, f, sp, v);
     return v;
 }
 
@@ -124,16 +124,16 @@ uint32_t vs_rd_u24(vs_cursor *c, vs_tree *t, vs_field_id f)
     vs_span sp = here(c, 3);
     uint32_t v = vs_u24(c);
     if (c->status == VS_OK)
-        vs_add(t, f, sp, v);
+        (vs_add)(t, f, sp, v);
     return v;
 }
 
-uint32_t vs_rd_u32(vs_cursor *c, vs_tree *t, vs_field_id f)
+uint32_t (vs_rd_u32)(vs_cursor *c, vs_tree *t, vs_field_id f)
 {
     vs_span sp = here(c, 4);
     uint32_t v = vs_u32(c);
     if (c->status == VS_OK)
-        vs_add(t, f, sp, v);
+        (vs_add)(t, f, sp, v);
     return v;
 }
 
@@ -142,26 +142,26 @@ uint64_t vs_rd_u64(vs_cursor *c, vs_tree *t, vs_field_id f)
     vs_span sp = here(c, 8);
     uint64_t v = vs_u64(c);
     if (c->status == VS_OK)
-        vs_add(t, f, sp, v);
+        (vs_add)(t, f, sp, v);
     return v;
 }
 
-const uint8_t *vs_rd_bytes(vs_cursor *c, vs_tree *t, vs_field_id f, size_t n)
+const uint8_t *(vs_rd_bytes)(vs_cursor *c, vs_tree *t, vs_field_id f, size_t n)
 {
     vs_span sp = here(c, n);
     const uint8_t *p = vs_bytes(c, n);
     if (p)
-        vs_add(t, f, sp, n);
+        (vs_add)(t, f, sp, n);
     return p;
 }
 
-uint16_t vs_add_bits(vs_tree *t, vs_field_id f, vs_span container, uint64_t raw)
+uint16_t (vs_add_bits)(vs_tree *t, vs_field_id f, vs_span container, uint64_t raw)
 {
     if (!t) /* typed decode only: nothing to compute (the analyzer's hot path) */
         return VS_NO_ITEM;
     uint32_t mask = vs_fields[f].mask;
     uint64_t v = mask ? (raw & mask) >> vs_mask_shift(mask) : raw;
-    return vs_add(t, f, container, v);
+    return (vs_add)(t, f, container, v);
 }
 
 const vs_item *vs_find(const vs_tree *t, vs_field_id f, size_t from)
@@ -184,7 +184,7 @@ void vs_report_status(vs_tree *t, const vs_cursor *c, vs_problem_id truncated,
                       vs_problem_id malformed)
 {
     if (c->status == VS_TRUNCATED)
-        vs_problem(t, truncated, VS_NO_ITEM, vs_span_at(c->pos, 0), c->pos);
+        (vs_problem)(t, truncated, VS_NO_ITEM, vs_span_at(c->pos, 0), c->pos);
     else if (c->status == VS_MALFORMED)
-        vs_problem(t, malformed, VS_NO_ITEM, vs_span_at(c->pos, 0), c->pos);
+        (vs_problem)(t, malformed, VS_NO_ITEM, vs_span_at(c->pos, 0), c->pos);
 }

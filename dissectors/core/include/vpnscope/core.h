@@ -188,6 +188,115 @@ uint16_t vs_inet_cksum(const uint8_t *p, size_t n, uint32_t initial);
 uint32_t vs_inet_sum(const uint8_t *p, size_t n, uint32_t sum);
 uint16_t vs_inet_fold(uint32_t sum);
 
+/* ---------------------------------------------------------------------- */
+/* Inline fast paths (perf: the analyzer decodes every packet with t == NULL,
+ * where most of these calls did nothing but return). Each one does the
+ * common case in line and otherwise calls the function itself, which the
+ * parentheses in (vs_u8)(c) name without the macro; the definitions in
+ * cursor.c and tree.c are written the same way. Behaviour is unchanged. */
+static inline int vs__can_read(const vs_cursor *c, size_t n)
+{
+    return c->status == VS_OK && c->pos <= c->cap && n <= c->cap - c->pos;
+}
+static inline uint8_t vs__u8(vs_cursor *c)
+{
+    if (vs__can_read(c, 1))
+        return c->buf[c->pos++];
+    return (vs_u8)(c);
+}
+static inline uint16_t vs__u16(vs_cursor *c)
+{
+    if (vs__can_read(c, 2)) {
+        const uint8_t *p = c->buf + c->pos;
+        c->pos += 2;
+        return (uint16_t)((p[0] << 8) | p[1]);
+    }
+    return (vs_u16)(c);
+}
+static inline uint32_t vs__u32(vs_cursor *c)
+{
+    if (vs__can_read(c, 4)) {
+        const uint8_t *p = c->buf + c->pos;
+        c->pos += 4;
+        return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+    }
+    return (vs_u32)(c);
+}
+static inline const uint8_t *vs__bytes(vs_cursor *c, size_t n)
+{
+    if (vs__can_read(c, n)) {
+        const uint8_t *p = c->buf + c->pos;
+        c->pos += n;
+        return p;
+    }
+    return (vs_bytes)(c, n);
+}
+static inline vs_span vs__span_at(size_t off, size_t len)
+{
+    vs_span s;
+    s.off = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+    s.len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    return s;
+}
+#define vs_u8(c) vs__u8(c)
+#define vs_u16(c) vs__u16(c)
+#define vs_u32(c) vs__u32(c)
+#define vs_bytes(c, n) vs__bytes((c), (n))
+#define vs_span_at(off, len) vs__span_at((off), (len))
+/* with no tree: nothing to add (the read still happens) */
+static inline uint16_t vs__add(vs_tree *t, vs_field_id f, vs_span sp, uint64_t v)
+{
+    return t ? (vs_add)(t, f, sp, v) : (uint16_t)VS_NO_ITEM;
+}
+static inline uint16_t vs__add_gen(vs_tree *t, vs_field_id f, vs_span sp, uint64_t v)
+{
+    return t ? (vs_add_gen)(t, f, sp, v) : (uint16_t)VS_NO_ITEM;
+}
+static inline uint16_t vs__add_bits(vs_tree *t, vs_field_id f, vs_span sp, uint64_t v)
+{
+    return t ? (vs_add_bits)(t, f, sp, v) : (uint16_t)VS_NO_ITEM;
+}
+static inline uint16_t vs__open(vs_tree *t, vs_field_id f, vs_span sp, uint64_t v)
+{
+    return t ? (vs_open)(t, f, sp, v) : (uint16_t)VS_NO_ITEM;
+}
+static inline void vs__close(vs_tree *t)
+{
+    if (t)
+        (vs_close)(t);
+}
+static inline void vs__problem(vs_tree *t, vs_problem_id p, uint16_t item, vs_span sp, uint64_t d)
+{
+    if (t)
+        (vs_problem)(t, p, item, sp, d);
+}
+static inline uint8_t vs__rd_u8(vs_cursor *c, vs_tree *t, vs_field_id f)
+{
+    return t ? (vs_rd_u8)(c, t, f) : vs__u8(c);
+}
+static inline uint16_t vs__rd_u16(vs_cursor *c, vs_tree *t, vs_field_id f)
+{
+    return t ? (vs_rd_u16)(c, t, f) : vs__u16(c);
+}
+static inline uint32_t vs__rd_u32(vs_cursor *c, vs_tree *t, vs_field_id f)
+{
+    return t ? (vs_rd_u32)(c, t, f) : vs__u32(c);
+}
+static inline const uint8_t *vs__rd_bytes(vs_cursor *c, vs_tree *t, vs_field_id f, size_t n)
+{
+    return t ? (vs_rd_bytes)(c, t, f, n) : vs__bytes(c, n);
+}
+#define vs_add(t, f, sp, v) vs__add((t), (f), (sp), (v))
+#define vs_add_gen(t, f, sp, v) vs__add_gen((t), (f), (sp), (v))
+#define vs_add_bits(t, f, sp, v) vs__add_bits((t), (f), (sp), (v))
+#define vs_open(t, f, sp, v) vs__open((t), (f), (sp), (v))
+#define vs_close(t) vs__close(t)
+#define vs_problem(t, p, item, sp, d) vs__problem((t), (p), (item), (sp), (d))
+#define vs_rd_u8(c, t, f) vs__rd_u8((c), (t), (f))
+#define vs_rd_u16(c, t, f) vs__rd_u16((c), (t), (f))
+#define vs_rd_u32(c, t, f) vs__rd_u32((c), (t), (f))
+#define vs_rd_bytes(c, t, f, n) vs__rd_bytes((c), (t), (f), (n))
+
 #ifdef __cplusplus
 }
 #endif

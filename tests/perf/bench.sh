@@ -104,3 +104,18 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
     "$suite" "$N" "$mb" "$d" "$((rss_dec / 1024))" "$s" "$s1w" "$s2" "$((rss_sa2 / 1024))" "$ts" "$((rss_ts / 1024))" \
     "$td" "$rd" "$fl" "$r1" "$r5" "$r7" "$r2" "$r8" "$r9" "$r3" "$r6" "$r4"
 done
+
+# Peak RSS must stay flat with the file size: 100 MB and 1 GB files (AES-GCM), every mode.
+printf '\n| peak RSS (MiB) | decrypt -w /dev/null | sa | sa --threads 2 |\n|---|---|---|---|\n'
+for n in 140000 1400000; do
+  cap="$W/aes-gcm16-$n.pcap"
+  if [[ ! -s "$cap" ]]; then
+    $PY tests/perf/gen_esp_capture.py aes-gcm16 "$n" "$cap" "$W/aes-gcm16.esp_sa" "$W/aes-gcm16.secrets"
+  fi
+  R=1
+  read -r _ r1 _ < <(measure "$VS" decrypt "$cap" -k "$W/aes-gcm16.esp_sa" -w /dev/null --no-progress)
+  read -r _ r2 _ < <(measure "$VS" sa "$cap" -k "$W/aes-gcm16.esp_sa" --no-progress)
+  read -r _ r3 _ < <(measure "$VS" sa "$cap" -k "$W/aes-gcm16.esp_sa" --no-progress --threads 2)
+  mb=$(awk -v s="$(stat -L -c %s "$cap")" 'BEGIN { printf "%.0f", s / 1e6 }')
+  printf '| %s MB (%s packets) | %s | %s | %s |\n' "$mb" "$n" "$((r1 / 1024))" "$((r2 / 1024))" "$((r3 / 1024))"
+done

@@ -252,20 +252,44 @@ void vsa_run_free(vsa_run *r)
     free(r);
 }
 
+/* perf: hash and compare addresses a 32-bit word at a time, without calls */
+static uint64_t mix_addr(uint64_t h, const uint8_t *a, size_t alen)
+{
+    for (size_t i = 0; i < alen; i += 4) {
+        uint32_t w;
+        memcpy(&w, a + i, 4);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+static bool addr_eq(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+    if (alen == 4) {
+        uint32_t x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        return x == y;
+    }
+    return memcmp(a, b, 16) == 0;
+}
+static size_t sa_hash(uint32_t spi, size_t alen, const uint8_t *src, const uint8_t *dst)
+{
+    uint64_t h = mix_addr(mix_addr((spi + 1) * 0x9E3779B97F4A7C15ull, src, alen), dst, alen);
+    return (size_t)(h >> 17);
+}
+
 static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, const uint8_t *dst)
 {
     size_t alen = af == 4 ? 4 : 16;
     if (r->sa_cap) {
-        uint64_t h = spi * 0x9E3779B97F4A7C15ull;
-        for (size_t i = 0; i < alen; i++)
-            h = (h ^ src[i] ^ ((uint64_t)dst[i] << 8)) * 1099511628211ull;
-        size_t m = r->sa_cap - 1, i = (size_t)(h >> 17) & m;
+        size_t m = r->sa_cap - 1, i = sa_hash(spi, alen, src, dst) & m;
         for (;; i = (i + 1) & m) {
             sa_stat *s = &r->sa[i];
             if (!s->used)
                 break;
-            if (s->spi == spi && s->af == af && memcmp(s->src, src, alen) == 0 &&
-                memcmp(s->dst, dst, alen) == 0)
+            if (s->spi == spi && s->af == af && addr_eq(s->src, src, alen) &&
+                addr_eq(s->dst, dst, alen))
                 return s;
         }
     }
@@ -287,10 +311,7 @@ static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, con
             }
         free(old);
     }
-    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
-    for (size_t i = 0; i < alen; i++)
-        h = (h ^ src[i] ^ ((uint64_t)dst[i] << 8)) * 1099511628211ull;
-    size_t m = r->sa_cap - 1, i = (size_t)(h >> 17) & m;
+    size_t m = r->sa_cap - 1, i = sa_hash(spi, alen, src, dst) & m;
     while (r->sa[i].used)
         i = (i + 1) & m;
     sa_stat *s = &r->sa[i];
@@ -308,11 +329,9 @@ static sa_stat *sa_get(vsa_run *r, uint32_t spi, int af, const uint8_t *src, con
 static size_t seq_slot(const seq_stat *t, size_t cap, uint32_t spi, int af, const uint8_t *src)
 {
     size_t alen = af == 4 ? 4 : 16;
-    uint64_t h = spi * 0x9E3779B97F4A7C15ull;
-    for (size_t i = 0; i < alen; i++)
-        h = (h ^ src[i]) * 1099511628211ull;
+    uint64_t h = mix_addr((spi + 1) * 0x9E3779B97F4A7C15ull, src, alen);
     size_t m = cap - 1, i = (size_t)(h >> 17) & m;
-    while (t[i].used && !(t[i].spi == spi && t[i].af == af && memcmp(t[i].src, src, alen) == 0))
+    while (t[i].used && !(t[i].spi == spi && t[i].af == af && addr_eq(t[i].src, src, alen)))
         i = (i + 1) & m;
     return i;
 }
@@ -561,8 +580,9 @@ static char *put_u64(char *d, uint64_t v)
     } else {
         t[--n] = (char)('0' + v);
     }
-    memcpy(d, t + n, (size_t)(24 - n));
-    return d + (24 - n);
+    while (n < 24) /* a few bytes: no memcpy call */
+        *d++ = t[n++];
+    return d;
 }
 
 static char *put_hex32(char *d, uint32_t v)
@@ -2455,9 +2475,9 @@ int vsa_run_finish(vsa_run *r)
  * Memory is bounded: PAR_RING batches of PAR_BATCH_BYTES per worker, reused.
  */
 
-#define PAR_BATCH_BYTES (512u * 1024)
+#define PAR_BATCH_BYTES (256u * 1024)
 #define PAR_BATCH_PKTS 2048
-#define PAR_RING 4
+#define PAR_RING 16
 #define PAR_OWNERS 4096 /* SA senders the owner table holds; more go round robin by hash */
 
 typedef struct par_rec {

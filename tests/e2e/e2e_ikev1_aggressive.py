@@ -19,7 +19,8 @@ encrypted, Quick Mode without PFS, 8 ESP packets, two deletes).
     - AM3 in clear (RFC 2409 5.4 does not require it to be encrypted): the first encrypted
       message is then the Quick Mode, whose IV = hash(IV0 | M-ID) with IV0 = hash(g^xi | g^xr);
     - two Aggressive Mode SAs interleaved (copy with other cookies and addresses): the state is
-      per cookie pair, both decrypt, 4 ESP SAs derived.
+      per cookie pair, both decrypt, 4 ESP SAs derived; the same between the same two peers
+      (only the cookies differ).
 usage: e2e_ikev1_aggressive.py VPNSCOPE SAMPLES_DIR"""
 import hashlib
 import json
@@ -355,5 +356,27 @@ check("IKE encrypted payloads: 12 decrypted, 0 without a key" in out and "do not
       "        16  ESP decrypted" in out and so.count("#pkts ICV failures (verify failed): 0") == 4 and
       so.count("key: derived from Quick Mode frames") == 4 and rc == 0,
       "two interleaved AM SAs: 12 IKE messages and 16 ESP packets decrypt, 4 ESP SAs derived")
+
+# d. the same, between the same two peers (a second ISAKMP SA of r1 and r2, as after a phase-1
+#    rekey): only the cookies differ, so the per-SA state must be found by cookie, not address;
+#    the copy's ESP packets are left out (the same SPIs would be the same SAs)
+pd2 = rdpcap(cap)
+for p in pd2:
+    if UDP in p:
+        mk, m = isakmp(p)
+        if len(m) >= 28 and m[17] == 0x10:
+            put(p, mk, ic2 + (m[8:16] if m[8:16] == bytes(8) else rc2) + m[16:])
+merged = []
+for a, b in zip(rdpcap(cap), pd2):
+    merged += [a] + ([b] if UDP in b and isakmp(b)[1][17:18] == b"\x10" else [])
+capd = with_tmp(merged, "two-sa-same-peers.pcap")
+with tempfile.TemporaryDirectory() as td:
+    k2 = os.path.join(td, "skeyid2")
+    with open(k2, "w") as f:
+        f.write(",".join(line) + "\n" + ",".join([ic2.hex(), rc2.hex()] + line[2:]) + "\n")
+    rc, out, ln = decode_text(capd, k2)
+check("IKE encrypted payloads: 12 decrypted, 0 without a key" in out and "do not parse" not in out and
+      "         8  ESP decrypted" in out and rc == 0,
+      "two AM SAs between the same peers, interleaved: 12 IKE messages decrypt, 8 ESP packets decrypt")
 
 sys.exit(1 if fail else 0)

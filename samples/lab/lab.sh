@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-host=(ipsec-cryptomap-ikev1 ikev2-s2s ikev1-certs nat-t psk-mismatch proposal-mismatch esp-wrong-key)
+host=(ipsec-cryptomap-ikev1 ikev2-s2s ikev1-certs nat-t ikev1-aggressive psk-mismatch proposal-mismatch esp-wrong-key)
 guest=($(cd "$here/guest/scenarios" 2>/dev/null && ls *.sh 2>/dev/null | sed "s/\.sh$//" || true))
 
 if [[ ${1:-} == --list ]]; then printf '%s\n' "${host[@]}" "${guest[@]}"; exit 0; fi

@@ -77,6 +77,8 @@ SAMPLES_EXPECTED = {
     "ikev2-s2s": ("ikev2-s2s.pcap", "esp_sa", {IPSEC_TUNNEL: 1}, True,
                   "README: IKEv2 site to site, ESP is ESP-in-UDP"),
     "nat-t": ("nat-t.pcap", "esp_sa", {IPSEC_TUNNEL: 1}, True, "README: IKEv1 and ESP through a real NAT (UDP 4500)"),
+    "ikev1-aggressive": ("ikev1-aggressive.pcap", "esp_sa", {IPSEC_TUNNEL: 1}, True,
+                         "README: crypto map, Aggressive Mode, ESP-in-UDP 4500 (kernel-libipsec)"),
     # esp_sa has one wrong key: those packets fail their ICV (exit 1) and stay unsplit
     "esp-wrong-key": ("esp-wrong-key.pcap", "esp_sa", {IPSEC_TUNNEL: 1}, True, "README: as ikev2-s2s, one wrong key"),
     "getvpn": ("getvpn-3des.pcap", "all-keys/esp_sa", {GETVPN: 3}, False,

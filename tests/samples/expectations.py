@@ -64,6 +64,40 @@ def nat_t_ports(pkts, d, raw):
     return None
 
 
+def aggressive_mode(pkts, d, raw):
+    """Aggressive Mode with a PSK (RFC 2409 5.4): AM1 (SA, KE, Ni, IDii = FQDN) and AM2 (SA, KE,
+    Nr, IDir, NAT-D, HASH_R) in clear on UDP 500; AM3 (HASH_I, NAT-D x2) encrypted, already on
+    4500 (NAT-T float, RFC 3947 4); the phase-1 transform AES-256/SHA-1/PSK/group 5 in both SAs."""
+    am = [p for p in pkts if p.first('isakmp.exchangetype') == '4']
+    if len(am) != 3:
+        return f'{len(am)} Aggressive Mode messages, expected 3'
+    a1, a2, a3 = am
+    if [p.first('udp.dstport') for p in am] != ['500', '500', '4500']:
+        return f'AM ports {[p.first("udp.dstport") for p in am]}, expected 500, 500, 4500'
+    if [int(p.first('isakmp.flags'), 16) & 1 for p in am] != [0, 0, 1]:
+        return 'expected AM1 and AM2 in clear, AM3 encrypted'
+    if a1.first('isakmp.id.type') != '2' or a1.first('isakmp.id.data.fqdn') != 'spoke1.vpnscope.example':
+        return f'AM1 ID {a1.first("isakmp.id.type")} {a1.first("isakmp.id.data.fqdn")}, expected FQDN spoke1.vpnscope.example'
+    if a2.first('isakmp.id.type') != '1' or a2.first('isakmp.id.data.ipv4_addr') != '192.0.2.2':
+        return 'AM2 ID is not IPV4_ADDR 192.0.2.2'
+    for p, who in ((a1, 'AM1'), (a2, 'AM2')):
+        attrs = {f[0]: f[1] for f in p.fields if f[0].startswith('isakmp.ike.attr.')}
+        want = {'isakmp.ike.attr.encryption_algorithm': '7', 'isakmp.ike.attr.hash_algorithm': '2',
+                'isakmp.ike.attr.authentication_method': '1', 'isakmp.ike.attr.group_description': '5'}
+        if any(attrs.get(k) != v for k, v in want.items()):
+            return f'{who} phase-1 transform {attrs}, expected AES/SHA-1/PSK/group 5'
+        if not p.first('isakmp.key_exchange.data') or not p.first('isakmp.nonce'):
+            return f'{who} without KE or nonce'
+    if len((a2.first('isakmp.hash') or '').replace(':', '')) != 40 or len(a2.all('isakmp.ike.nat_hash')) != 2:
+        return 'AM2 lacks HASH_R (20 bytes, SHA-1) or its two NAT-D payloads'
+    if a1.first('isakmp.hash') is not None:
+        return 'AM1 carries a HASH payload'
+    inner = [f[1] for f in a3.all('isakmp.typepayload')]
+    if inner != ['8', '20', '20'] or len((a3.first('isakmp.hash') or '').replace(':', '')) != 40:
+        return f'AM3 decrypted payloads {inner}, expected HASH_I (20 bytes), NAT-D, NAT-D'
+    return None
+
+
 SAMPLES = {
     'ipsec-cryptomap-ikev1': dict(
         ike=V1_MM_PSK + ['INFO'] * 2, ike_retrans=0,
@@ -329,3 +363,10 @@ SAMPLES['dmvpn-phase3-ipsec'] = dict(
            esp_mode(47, 2), no_clear_gre, gre_key(42),
            nhrp_registrations(['192.0.2.11', '192.0.2.12'], ['192.0.2.1']),
            ospf_types(1, 2, 3, 4, 5), icmp_echo(16, 'gre'), phase3_shortcut])
+
+# Aggressive Mode (after icmp_echo / esp_mode: the ESP inside is tunnel mode, IPv4 next header,
+# UDP-Encapsulated-Tunnel (3) because of kernel-libipsec, see the sample's README)
+SAMPLES['ikev1-aggressive'] = dict(
+    ike=['AM'] * 3 + ['QM'] * 3 + ['INFO'] * 2, ike_retrans=0,
+    esp=dict(frames=8, spis=2),
+    extra=[aggressive_mode, icmp_echo(4, 'esp'), esp_mode(4, 3)])

@@ -6,6 +6,8 @@ derived key as hex.  This reads those dumps and writes, into --out:
   esp_sa                   Wireshark UAT (Preferences > Protocols > ESP > ESP SAs)
   ikev1_decryption_table   Wireshark UAT (ISAKMP > IKEv1 Decryption Table)
   ikev2_decryption_table   Wireshark UAT (ISAKMP > IKEv2 Decryption Table)
+  ikev1_skeyid             vpnscope: icookie, rcookie, SKEYID_d, SKEYID_a, encryption key
+                           (Wireshark's IKEv1 table has no SKEYID_d, which Quick Mode KEYMAT needs)
   esp-secrets.txt          tcpdump -E file:esp-secrets.txt
   keys.txt                 every SA in words (which router, direction, algorithms)
 Only the files for which the logs hold SAs are written.
@@ -15,6 +17,7 @@ Log facts relied on (strongSwan 5.9.8):
   "label => N bytes @ 0x..." line as "  off: HH HH ...  ascii" lines;
 - "natd_chunk" is SPIi | SPIr | IPv4 | port for IKEv1 and IKEv2 (RFC 3947, RFC 7296 2.23);
 - IKEv1: "encryption key Ka" is the phase-1 encryption key (RFC 2409 appendix B);
+  "SKEYID_d" and "SKEYID_a" are dumped under those labels just before it;
 - IKEv2: "Sk_ei secret", "Sk_er secret", "Sk_ai secret", "Sk_ar secret";
 - CHILD_SA: "using X for encryption", "using Y for integrity", then "encryption
   initiator key", "encryption responder key", "integrity initiator key",
@@ -112,8 +115,8 @@ def parse(paths):
                 if text == 'natd_chunk' and len(dump) >= 16 and ike.rspi is None \
                         and any(dump[8:16]):
                     ike.ispi, ike.rspi = dump[:8].hex(), dump[8:16].hex()
-                elif text in ('encryption key Ka', 'Sk_ei secret', 'Sk_er secret',
-                              'Sk_ai secret', 'Sk_ar secret'):
+                elif text in ('encryption key Ka', 'SKEYID_d', 'SKEYID_a', 'Sk_ei secret',
+                              'Sk_er secret', 'Sk_ai secret', 'Sk_ar secret'):
                     ike.keys[text] = dump.hex()
                     ike.version = 1 if text == 'encryption key Ka' else 2
                 elif child is not None and re.match(r'(encryption|integrity) (initiator|responder) key$', text):
@@ -238,6 +241,12 @@ def write(outdir, ikes, children, corrupt_dst=None, v1_per_router=False, prefer=
     if any(i.version == 1 for i in uniq):
         files['ikev1_decryption_table'] = [
             f'{i.ispi},{i.keys["encryption key Ka"]}' for i in uniq if i.version == 1]
+    skeyid = [i for i in uniq if i.version == 1 and 'SKEYID_d' in i.keys and 'SKEYID_a' in i.keys]
+    if skeyid:
+        files['ikev1_skeyid'] = [
+            '# initiator cookie, responder cookie, SKEYID_d, SKEYID_a, encryption key (one IKEv1 SA per line)'] + [
+            f'{i.ispi},{i.rspi},{i.keys["SKEYID_d"]},{i.keys["SKEYID_a"]},{i.keys["encryption key Ka"]}'
+            for i in skeyid]
     if any(i.version == 2 for i in uniq):
         rows = []
         for i in uniq:

@@ -189,7 +189,7 @@ lab_load() {
 
 # lab_finish [charon_keys.py options]: copy the capture and derive key files from the charon logs.
 lab_finish() {
-  rm -f "$OUT"/*.pcap "$OUT"/esp_sa* "$OUT"/ikev[12]_decryption_table* "$OUT"/esp-secrets.txt "$OUT"/keys.txt
+  rm -f "$OUT"/*.pcap "$OUT"/esp_sa* "$OUT"/ikev[12]_decryption_table* "$OUT"/ikev1_skeyid "$OUT"/esp-secrets.txt "$OUT"/keys.txt
   cp "$RUN/capture.pcap" "$OUT/$SCEN.pcap"
   local logs=()
   local r

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""`vpnscope sa --threads N` (one reader, N workers; the reader sends plain ESP frames to the
-thread that owns the SA and every other frame to all threads) reports exactly what one thread
-reports: every keyed sample and a generated capture that mixes everything off the reader's fast
+"""`vpnscope sa|decode|decrypt --threads N` (one reader, N workers; the reader sends plain ESP
+frames to the thread that owns the SA and every other frame to all threads; for decode and decrypt
+a writer thread merges the workers' output by frame number) reports and writes exactly what one
+thread does, on every keyed sample and a generated capture that mixes everything off the reader's fast
 path with plain ESP of the same SAs: ESP fragments (reassembled by every thread, decrypted by the
 SA's owner only), VLAN and QinQ tags, ESP in UDP 4500, truncated copies, duplicates, IKE on 4500,
 non-ESP traffic, and Linux cooked / raw IP link types.
@@ -48,6 +49,38 @@ def compare(name, cap, keys, threads=("2", "3")):
     return so1
 
 
+def compare_outputs(name, cap, keys, threads=("2", "3")):
+    """decode (text and JSON) and decrypt -w with N threads write exactly what one thread writes:
+    the same lines in frame order, the same pcapng bytes."""
+    global fail
+    with tempfile.TemporaryDirectory() as od:
+        ref = None
+        for t in ("1",) + tuple(threads):
+            out = os.path.join(od, f"o{t}.pcapng")
+            r1 = run([vpnscope, "decode", cap, "-k", keys, "--no-progress", "--threads", t])
+            r2 = run([vpnscope, "decode", "--json", cap, "-k", keys, "--no-progress", "--threads", t])
+            r3 = run([vpnscope, "decrypt", cap, "-k", keys, "-w", out, "--no-progress", "--threads", t])
+            got = (r1[0], r1[1], r2[0], r2[1], r3[0], r3[1],
+                   open(out, "rb").read() if os.path.exists(out) else None)
+            if ref is None:
+                ref = got
+                if r1[0] == 2 or r3[0] == 2 or got[6] is None:
+                    print(f"FAIL {name}: one thread: decode rc {r1[0]}, decrypt rc {r3[0]}\n{r1[2]}{r3[2]}")
+                    fail = True
+                    return
+                continue
+            for what, i in (("decode", 1), ("decode --json", 3), ("decrypt report", 5), ("decrypt -w pcapng", 6)):
+                if got[i] != ref[i] or got[i - 1 if i != 6 else 4] != ref[i - 1 if i != 6 else 4]:
+                    a = ref[i].splitlines() if i != 6 else []
+                    b = got[i].splitlines() if i != 6 else []
+                    first = next((k for k in range(max(len(a), len(b)))
+                                  if (a[k] if k < len(a) else None) != (b[k] if k < len(b) else None)), None)
+                    print(f"FAIL {name}: {what} with --threads {t} differs from one thread"
+                          + (f" (first at line {first + 1}: {(a[first] if first < len(a) else '<none>')[:160]!r} / "
+                             f"{(b[first] if first < len(b) else '<none>')[:160]!r})" if first is not None else ""))
+                    fail = True
+
+
 def count(report, key):
     m = re.search(r"^\s*(\d+)\s.*\[" + re.escape(key) + r"\]", report, re.M)
     return int(m.group(1)) if m else 0
@@ -61,6 +94,7 @@ for keys in sorted(glob.glob(os.path.join(sdir, "*", "esp_sa")) +
         d = os.path.dirname(d)
     for cap in sorted(glob.glob(os.path.join(d, "*.pcap")) + glob.glob(os.path.join(d, "*.pcapng"))):
         compare(os.path.relpath(cap, sdir), cap, keys)
+        compare_outputs(os.path.relpath(cap, sdir), cap, keys)
         n_samples += 1
 if n_samples < 10:
     print(f"FAIL only {n_samples} keyed sample captures found in {sdir}")
@@ -113,6 +147,7 @@ with tempfile.TemporaryDirectory() as td:
     cap = os.path.join(td, "mixed.pcap")
     wrpcap(cap, mixed, linktype=1)
     rep = compare("generated mixed capture", cap, keys, ("2", "3", "8"))
+    compare_outputs("generated mixed capture", cap, keys, ("2", "3", "8"))
     frames = int(re.search(r"^(\d+) frames:", rep, re.M).group(1))
     if frames != len(mixed):
         print(f"FAIL mixed: {frames} frames reported, {len(mixed)} written")
@@ -143,6 +178,7 @@ with tempfile.TemporaryDirectory() as td:
     cc = os.path.join(td, "cooked.pcap")
     wrpcap(cc, cooked, linktype=113)
     rep = compare("Linux cooked capture", cc, keys)
+    compare_outputs("Linux cooked capture", cc, keys)
     if count(rep, "esp.decrypted") != 100:
         print(f"FAIL cooked: {count(rep, 'esp.decrypted')} decrypted, want 100\n{rep}")
         fail = True
@@ -166,5 +202,6 @@ with tempfile.TemporaryDirectory() as td:
         print(f"FAIL several files: {count(so2, 'esp.decrypted')} decrypted, want 200")
         fail = True
 
-print(f"{n_samples} keyed sample captures compared with 1, 2 and 3 threads")
+print(f"{n_samples} keyed sample captures compared with 1, 2 and 3 threads (sa report, decode text and "
+      f"JSON lines, decrypt report and pcapng bytes)")
 sys.exit(1 if fail else 0)

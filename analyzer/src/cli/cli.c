@@ -42,9 +42,10 @@ static const char *const KEY_HELP =
     "      --show-keys        print key material in reports (never printed otherwise)\n";
 
 static const char *const COMMON_HELP =
-    "      --threads N        sa: N threads decrypt, each SA in one of them; one more reads\n"
-    "                         the captures and hands each ESP frame to its SA's thread;\n"
-    "                         decode and decrypt write in frame order and use one thread\n"
+    "      --threads N        N threads decode and decrypt, each SA in one of them; one more\n"
+    "                         reads the captures and hands each ESP frame to its SA's thread,\n"
+    "                         and decode / decrypt output is merged back into frame order\n"
+    "                         (the same output as one thread; not with IKEv1 keys)\n"
     "      --no-reassembly    do not reassemble IP fragments\n"
     "      --progress / --no-progress\n"
     "                         progress bar on stderr (default: when stderr is a terminal)\n"
@@ -443,11 +444,6 @@ int vsa_main(int argc, char **argv)
                 rc = VSA_EXIT_USAGE;
                 goto out;
             }
-    }
-    if (o.threads > 1 && o.mode != VSA_MODE_SA) {
-        fprintf(stderr, "vpnscope %s: note: --threads applies to 'sa'; this command writes in frame "
-                        "order with one thread\n", cmd);
-        o.threads = 1;
     }
     if (o.threads > 1) {
         rc = vsa_run_parallel(&o, &keys, argv + optind, argc - optind);

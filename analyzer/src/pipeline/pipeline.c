@@ -117,6 +117,8 @@ struct vsa_run {
     uint64_t ike1_retrans, ike1_bad_plain, ike1_content_bad;
     unsigned tid, nthreads; /* this run's share of the SAs (vsa_run_parallel) */
     struct par_shared *par; /* with several threads: the SA owner table */
+    struct par_out *pout;   /* with several threads (decode, decrypt): this batch's output,
+                             * written in frame order by the writer thread */
     bool exclusive;         /* the frame being processed was sent to this thread only */
     /* ESP SAs learned from decrypted key exchanges (GDOI TEKs, Quick Mode
      * KEYMAT): fixed storage, since contexts keep pointers to them; index
@@ -776,6 +778,10 @@ static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
 }
 
 static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src);
+static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                        int linktype, const void *d, size_t n, size_t wire, const char *comment);
+static size_t par_out_mark(const struct par_out *o);
+static void par_out_reset(struct par_out *o, size_t mark);
 
 static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                        const vs_frame *fr)
@@ -1219,8 +1225,8 @@ static ike2_frag_set *ike2f_find(vsa_run *r, frame_ctx *f, const vs_ikev2_msg *m
 static void ike2_show_inner(vsa_run *r, frame_ctx *f, const uint8_t *base, size_t off, size_t len,
                             uint8_t first_np, bool icv_checked, const char *what)
 {
-    static vs_item items[4096];
-    static vs_problem_rec problems[256];
+    static _Thread_local vs_item items[4096];
+    static _Thread_local vs_problem_rec problems[256];
     vs_ikev2_msg *m = r->ike2;
     vs_tree t2;
     vs_tree_init(&t2, base, items, 4096, problems, 256);
@@ -1451,8 +1457,8 @@ static void gdoi_learn(vsa_run *r, frame_ctx *f, const vs_isakmp_msg *in, size_t
  * keys only when it is good. */
 static void handle_push(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen)
 {
-    static vs_item items[4096];
-    static vs_problem_rec problems[256];
+    static _Thread_local vs_item items[4096];
+    static _Thread_local vs_problem_rec problems[256];
     const vs_ike_hdr *h = &r->ike1->hdr;
     uint8_t spi[16];
     memcpy(spi, data + h->icookie.off, 8);
@@ -1669,8 +1675,8 @@ static void quick_mode(vsa_run *r, frame_ctx *f, ike1_sess *s, const vs_ike_hdr 
 static void handle_ikev1(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen,
                          const vs_layer *ip, bool gdoi)
 {
-    static vs_item items[4096];
-    static vs_problem_rec problems[256];
+    static _Thread_local vs_item items[4096];
+    static _Thread_local vs_problem_rec problems[256];
     vs_ikev1_msg *m = r->ike1;
     const vs_ike_hdr *h = &m->hdr;
     say(f, " %s %s msgid 0x%08" PRIx32, gdoi ? "GDOI" : "IKEv1",
@@ -1818,9 +1824,9 @@ static void nhrp_addr(char *out, size_t n, const uint8_t *data, size_t caplen, c
  * the decoder's vpnscope.nhrp.* fields. */
 static void nhrp_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const vs_frame *fr)
 {
-    static vs_item items[2048];
-    static vs_problem_rec problems[128];
-    static vs_nhrp_msg m;
+    static _Thread_local vs_item items[2048];
+    static _Thread_local vs_problem_rec problems[128];
+    static _Thread_local vs_nhrp_msg m;
     vs_tree t;
     vs_tree_init(&t, data, items, 2048, problems, 128);
     vs_cursor c = fr->app_cur;
@@ -1976,8 +1982,8 @@ static void l4_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const v
 static void process(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *data, size_t caplen,
                     size_t wirelen)
 {
-    static vs_item items[4096];
-    static vs_problem_rec problems[256];
+    static _Thread_local vs_item items[4096];
+    static _Thread_local vs_problem_rec problems[256];
     vs_frame fr;
     vs_tree tree, *t = NULL;
     if (f->json) {
@@ -2127,16 +2133,30 @@ static void observe(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t caplen
 static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d, size_t n,
                         size_t wire, const char *comment)
 {
-    if (r->o.mode != VSA_MODE_DECRYPT || !r->w_open || f->wrote ||
+    if (r->o.mode != VSA_MODE_DECRYPT || (!r->w_open && !r->pout) || f->wrote ||
         (f->depth > 0 && !f->nested_write_ok))
         return;
     f->wrote = true;
+    if (r->pout) {
+        par_out_add(r->pout, f->frame_no, f->ts_sec, f->ts_nsec, linktype, d, n, wire, comment);
+        return;
+    }
     if (vsa_pcapng_write(&r->w, linktype, f->ts_sec, f->ts_nsec, d, (uint32_t)n, (uint32_t)wire,
                          comment) < 0) {
         fprintf(r->o.err, "vpnscope: %s\n", r->w.error);
         r->input_error = true;
         r->w_open = false;
     }
+}
+
+/* One line of decode output (text or JSON), newline added: to the output, or
+ * with several threads to the batch's output for the writer thread. */
+static void emit_line(vsa_run *r, const frame_ctx *f, const char *s, size_t n)
+{
+    if (r->pout)
+        par_out_add(r->pout, f->frame_no, f->ts_sec, f->ts_nsec, -1, s, n, 0, NULL);
+    else
+        fprintf(r->o.out, "%.*s\n", (int)n, s);
 }
 
 void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
@@ -2160,28 +2180,34 @@ void vsa_run_packet(vsa_run *r, int linktype, uint64_t frame_no, int64_t ts_sec,
         json_object_set_new(f.json, "frame.len", json_integer((json_int_t)wirelen));
         json_object_set_new(f.json, "frame.cap_len", json_integer((json_int_t)caplen));
     }
+    size_t mark = r->pout ? par_out_mark(r->pout) : 0;
     process(r, &f, linktype, data, caplen, wirelen);
     if (!f.disp_set)
         set_disp(&f, VSA_D_MALFORMED);
     /* with several threads: a frame sent to one thread counts there; of the
      * frames every thread sees, ESP counts where its SA lives, the rest in
-     * thread 0 */
+     * thread 0. The thread that counts a frame also writes its output. */
     bool esp_disp = f.disp <= VSA_D_ESP_UNSUPPORTED;
-    if (r->exclusive || (!f.foreign && (esp_disp || r->tid == 0)))
+    bool mine = r->exclusive || (!f.foreign && (esp_disp || r->tid == 0));
+    if (mine)
         r->count[f.disp]++;
-    if (r->o.mode == VSA_MODE_DECODE) {
+    else if (r->pout)
+        par_out_reset(r->pout, mark); /* another thread writes this frame */
+    if (r->o.mode == VSA_MODE_DECODE && mine) {
         if (f.json) {
             json_object_set_new(f.json, "vpnscope.analyzer.disposition",
                                 json_string(vsa_disp_key(f.disp)));
             char *s = json_dumps(f.json, JSON_COMPACT | JSON_ENSURE_ASCII);
             if (s) {
-                fprintf(r->o.out, "%s\n", s);
+                emit_line(r, &f, s, strlen(s));
                 free(s);
             }
         } else {
-            char tb[64];
+            char tb[64], lb[sizeof f.line + 96];
             fmt_time(tb, sizeof tb, ts_sec, ts_nsec);
-            fprintf(r->o.out, "%" PRIu64 " %s%s\n", frame_no, tb, f.line);
+            int n = snprintf(lb, sizeof lb, "%" PRIu64 " %s%s", frame_no, tb, f.line);
+            if (n > 0)
+                emit_line(r, &f, lb, (size_t)n < sizeof lb ? (size_t)n : sizeof lb - 1);
         }
     }
     json_decref(f.json);
@@ -2477,8 +2503,60 @@ int vsa_run_finish(vsa_run *r)
 
 #define PAR_BATCH_BYTES (256u * 1024)
 #define PAR_BATCH_PKTS 2048
-#define PAR_RING 16
+#define PAR_RING 8
 #define PAR_OWNERS 4096 /* SA senders the owner table holds; more go round robin by hash */
+
+/* Output of a batch (decode, decrypt): records in frame order, each a
+ * par_orec followed by its bytes and comment, 8-byte aligned. The buffer
+ * grows to the largest batch's output once and is reused. */
+typedef struct par_orec {
+    uint64_t frame_no;
+    int64_t ts_sec;
+    uint32_t ts_nsec, len, wirelen, clen; /* clen: comment bytes incl. its NUL, 0: none */
+    int32_t linktype;                     /* -1: a line of text (decode) */
+    uint32_t size;                        /* of the whole record */
+} par_orec;
+
+struct par_out {
+    uint8_t *buf;
+    size_t len, cap;
+    bool failed; /* out of memory: the writer reports it */
+};
+
+static size_t par_out_mark(const struct par_out *o)
+{
+    return o->len;
+}
+static void par_out_reset(struct par_out *o, size_t mark)
+{
+    o->len = mark;
+}
+static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                        int linktype, const void *d, size_t n, size_t wire, const char *comment)
+{
+    size_t cl = comment ? strlen(comment) + 1 : 0;
+    size_t size = (sizeof(par_orec) + n + cl + 7) & ~(size_t)7;
+    if (o->len + size > o->cap) {
+        size_t nc = o->cap ? o->cap : 65536;
+        while (nc < o->len + size)
+            nc *= 2;
+        uint8_t *nb = realloc(o->buf, nc);
+        if (!nb) {
+            o->failed = true;
+            return;
+        }
+        o->buf = nb;
+        o->cap = nc;
+    }
+    par_orec h = {frame_no, ts_sec, ts_nsec, (uint32_t)n, (uint32_t)wire, (uint32_t)cl,
+                  (int32_t)linktype, (uint32_t)size};
+    uint8_t *at = o->buf + o->len;
+    memcpy(at, &h, sizeof h);
+    memcpy(at + sizeof h, d, n);
+    if (cl)
+        memcpy(at + sizeof h + n, comment, cl);
+    o->len += size;
+}
 
 typedef struct par_rec {
     uint64_t frame_no;
@@ -2494,6 +2572,7 @@ typedef struct par_batch {
     size_t used;
     bool end;
     uint8_t *buf;
+    struct par_out out;
 } par_batch;
 
 typedef struct par_queue {
@@ -2590,13 +2669,17 @@ static par_batch *pq_pop(par_queue *q)
     return b;
 }
 
+/* A batch travels reader -> full -> worker -> done -> writer -> empty ->
+ * reader (decode, decrypt), or worker -> empty (sa). The reader sends
+ * batches in rounds, one to every worker at a time, so the writer can
+ * merge round k of all workers by frame number and write it. */
 typedef struct par_worker {
     vsa_run *r;
-    par_queue full, empty;
+    par_queue full, done, empty;
     par_batch *cur; /* being filled by the reader */
     par_batch batches[PAR_RING];
     pthread_t th;
-    bool started;
+    bool ordered; /* decode / decrypt: batches go to the writer */
 } par_worker;
 
 static void *par_worker_main(void *arg)
@@ -2604,6 +2687,7 @@ static void *par_worker_main(void *arg)
     par_worker *w = arg;
     for (;;) {
         par_batch *b = pq_pop(&w->full);
+        w->r->pout = w->ordered ? &b->out : NULL;
         for (unsigned i = 0; i < b->n; i++) {
             const par_rec *p = &b->rec[i];
             w->r->exclusive = p->exclusive;
@@ -2611,29 +2695,114 @@ static void *par_worker_main(void *arg)
                            p->caplen, p->wirelen);
         }
         w->r->exclusive = false;
+        w->r->pout = NULL;
         bool end = b->end;
-        b->n = 0;
-        b->used = 0;
-        b->end = false;
-        pq_push(&w->empty, b);
+        if (w->ordered) {
+            pq_push(&w->done, b);
+        } else {
+            b->n = 0;
+            b->used = 0;
+            b->end = false;
+            pq_push(&w->empty, b);
+        }
         if (end)
             return NULL;
     }
 }
 
-static void par_flush(par_worker *w, bool end)
+/* The writer (decode, decrypt): round by round, the workers' outputs merged
+ * by frame number (each batch's records are in frame order, and a frame's
+ * output comes from one thread only). */
+typedef struct par_writer {
+    par_worker *w;
+    unsigned n;
+    FILE *out;        /* decode */
+    vsa_pcapng *png;  /* decrypt, NULL without -w */
+    bool failed;
+    char error[300];
+    pthread_t th;
+} par_writer;
+
+static void *par_writer_main(void *arg)
 {
-    w->cur->end = end;
-    pq_push(&w->full, w->cur);
-    w->cur = end ? NULL : pq_pop(&w->empty);
+    par_writer *x = arg;
+    par_batch *b[64];
+    size_t pos[64];
+    for (;;) {
+        for (unsigned t = 0; t < x->n; t++) {
+            b[t] = pq_pop(&x->w[t].done);
+            pos[t] = 0;
+            if (b[t]->out.failed && !x->failed) {
+                x->failed = true;
+                snprintf(x->error, sizeof x->error, "out of memory for the output of thread %u", t);
+            }
+        }
+        for (;;) {
+            int best = -1;
+            uint64_t bf = 0;
+            for (unsigned t = 0; t < x->n; t++) {
+                if (pos[t] >= b[t]->out.len)
+                    continue;
+                const par_orec *h = (const par_orec *)(void *)(b[t]->out.buf + pos[t]);
+                if (best < 0 || h->frame_no < bf) {
+                    best = (int)t;
+                    bf = h->frame_no;
+                }
+            }
+            if (best < 0)
+                break;
+            /* every record of this frame from this thread (a JSON line may be two) */
+            const uint8_t *base = b[best]->out.buf;
+            do {
+                par_orec h;
+                memcpy(&h, base + pos[best], sizeof h);
+                const uint8_t *d = base + pos[best] + sizeof h;
+                if (h.linktype < 0) {
+                    fwrite(d, 1, h.len, x->out);
+                    fputc('\n', x->out);
+                } else if (x->png && !x->failed) {
+                    if (vsa_pcapng_write(x->png, h.linktype, h.ts_sec, h.ts_nsec, d, h.len, h.wirelen,
+                                         h.clen ? (const char *)d + h.len : NULL) < 0) {
+                        x->failed = true;
+                        snprintf(x->error, sizeof x->error, "%s", x->png->error);
+                    }
+                }
+                pos[best] += h.size;
+            } while (pos[best] < b[best]->out.len &&
+                     ((const par_orec *)(void *)(base + pos[best]))->frame_no == bf);
+        }
+        bool end = b[0]->end;
+        for (unsigned t = 0; t < x->n; t++) {
+            b[t]->n = 0;
+            b[t]->used = 0;
+            b[t]->end = false;
+            b[t]->out.len = 0;
+            b[t]->out.failed = false;
+            pq_push(&x->w[t].empty, b[t]);
+        }
+        if (end)
+            return NULL;
+    }
 }
 
-static void par_put(par_worker *w, const vsa_packet *p, int linktype, bool exclusive)
+/* Hand every worker its batch (a round), then take fresh ones. */
+static void par_round(par_worker *w, unsigned n, bool end)
 {
-    size_t len = p->caplen < 262144 ? p->caplen : 262144; /* libpcap's largest snaplen */
-    if (w->cur->n == PAR_BATCH_PKTS || w->cur->used + len > PAR_BATCH_BYTES)
-        par_flush(w, false);
-    par_batch *b = w->cur;
+    for (unsigned t = 0; t < n; t++) {
+        w[t].cur->end = end;
+        pq_push(&w[t].full, w[t].cur);
+    }
+    for (unsigned t = 0; t < n; t++)
+        w[t].cur = end ? NULL : pq_pop(&w[t].empty);
+}
+
+static bool par_fits(const par_batch *b, size_t len)
+{
+    return b->n < PAR_BATCH_PKTS && b->used + len <= PAR_BATCH_BYTES;
+}
+
+static void par_put(par_batch *b, const vsa_packet *p, size_t len, int linktype, bool exclusive)
+{
     par_rec *rec = &b->rec[b->n++];
     rec->frame_no = p->frame_no;
     rec->ts_sec = p->ts_sec;
@@ -2768,10 +2937,11 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
             frames++;
             if ((frames & 0x3fff) == 0)
                 vsa_progress_update(&prog, vsa_capture_offset(&c), frames);
+            size_t len = p.caplen < 262144 ? p.caplen : 262144; /* libpcap's largest snaplen */
             uint32_t spi;
             uint8_t af;
             const uint8_t *src;
-            if (par_fast_esp(c.linktype, p.data, p.caplen, &spi, &af, &src)) {
+            if (par_fast_esp(c.linktype, p.data, len, &spi, &af, &src)) {
                 size_t alen = af == 4 ? 4 : 16;
                 size_t h = par_hash(spi, af, src) % CACHE;
                 if (!cache[h].used || cache[h].spi != spi || cache[h].af != af ||
@@ -2782,10 +2952,18 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
                     memcpy(cache[h].src, src, alen);
                     cache[h].owner = par_owner(sh, spi, af, src);
                 }
-                par_put(&w[cache[h].owner], &p, c.linktype, true);
+                unsigned t = cache[h].owner;
+                if (!par_fits(w[t].cur, len))
+                    par_round(w, n, false);
+                par_put(w[t].cur, &p, len, c.linktype, true);
             } else {
                 for (unsigned t = 0; t < n; t++)
-                    par_put(&w[t], &p, c.linktype, false);
+                    if (!par_fits(w[t].cur, len)) {
+                        par_round(w, n, false);
+                        break;
+                    }
+                for (unsigned t = 0; t < n; t++)
+                    par_put(w[t].cur, &p, len, c.linktype, false);
             }
         }
         vsa_progress_end(&prog);
@@ -2807,6 +2985,8 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         fprintf(o->err, "vpnscope: note: one thread (ESP keys are learned from IKEv1/GDOI exchanges)\n");
         n = 1;
     }
+    if (o->mode == VSA_MODE_OBSERVE)
+        n = 1; /* the observer is not made for several threads */
     if (n == 1) {
         vsa_run *r = vsa_run_new(o, keys);
         if (!r) {
@@ -2819,15 +2999,19 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         vsa_run_free(r);
         return rc;
     }
+    bool ordered = o->mode == VSA_MODE_DECODE || o->mode == VSA_MODE_DECRYPT;
     vsa_crypto_global_init(); /* before any thread touches OpenSSL's providers */
     int rc = VSA_EXIT_PIPELINE_ERROR;
     FILE *null = fopen("/dev/null", "w");
     struct par_shared *sh = calloc(1, sizeof *sh);
     par_worker *w = calloc(n, sizeof *w);
+    par_writer *wr = calloc(1, sizeof *wr);
+    vsa_pcapng *png = calloc(1, sizeof *png);
+    bool png_open = false, writer_started = false;
     unsigned started = 0;
     if (sh)
         pthread_mutex_init(&sh->mu, NULL);
-    if (!null || !sh || !w) {
+    if (!null || !sh || !w || !wr || !png) {
         fprintf(o->err, "vpnscope: out of memory\n");
         goto out;
     }
@@ -2847,7 +3031,9 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         w[t].r->tid = t;
         w[t].r->nthreads = n;
         w[t].r->par = sh;
+        w[t].ordered = ordered;
         pq_init(&w[t].full);
+        pq_init(&w[t].done);
         pq_init(&w[t].empty);
         for (unsigned b = 0; b < PAR_RING; b++) {
             w[t].batches[b].buf = malloc(PAR_BATCH_BYTES);
@@ -2860,41 +3046,88 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         }
         w[t].cur = &w[t].batches[0];
     }
+    if (o->mode == VSA_MODE_DECRYPT && o->out_path) {
+        if (vsa_pcapng_open(png, o->out_path, "vpnscope decrypt") < 0) {
+            fprintf(o->err, "vpnscope: %s\n", png->error);
+            goto out;
+        }
+        png_open = true;
+    }
+    if (ordered) {
+        *wr = (par_writer){.w = w, .n = n, .out = o->out, .png = png_open ? png : NULL};
+        if (pthread_create(&wr->th, NULL, par_writer_main, wr) != 0) {
+            fprintf(o->err, "vpnscope: cannot start the writer thread\n");
+            goto out;
+        }
+        writer_started = true;
+    }
     for (unsigned t = 0; t < n; t++) {
         if (pthread_create(&w[t].th, NULL, par_worker_main, &w[t]) != 0) {
             fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
             break;
         }
-        w[t].started = true;
         started++;
     }
     bool input_error = false;
     uint64_t frames = 0;
-    if (started == n)
+    if (started == n) {
         frames = par_read(o, sh, w, n, paths, n_paths, &input_error);
-    for (unsigned t = 0; t < started; t++) {
-        par_flush(&w[t], true);
+        par_round(w, n, true);
+    } else {
+        /* some workers did not start: end the ones that did (and the writer,
+         * which waits for a batch from every worker) */
+        for (unsigned t = 0; t < n; t++) {
+            w[t].cur->end = true;
+            if (t < started || !ordered)
+                pq_push(&w[t].full, w[t].cur);
+            else
+                pq_push(&w[t].done, w[t].cur);
+        }
+    }
+    for (unsigned t = 0; t < started; t++)
         pthread_join(w[t].th, NULL);
+    if (writer_started) {
+        pthread_join(wr->th, NULL);
+        writer_started = false;
+        fflush(o->out);
     }
     if (started == n) {
         for (unsigned t = 1; t < n; t++)
             merge_into(w[0].r, w[t].r);
         w[0].r->frames = frames;
         w[0].r->input_error |= input_error;
+        if (wr->failed) {
+            fprintf(o->err, "vpnscope: %s\n", wr->error);
+            w[0].r->input_error = true;
+        }
+        if (png_open) { /* vsa_run_finish closes it and reports a failure to */
+            w[0].r->w = *png;
+            w[0].r->w_open = !wr->failed;
+            if (wr->failed)
+                vsa_pcapng_close(png);
+            png_open = false;
+        }
         rc = vsa_run_finish(w[0].r);
     }
 out:
+    if (png_open)
+        vsa_pcapng_close(png);
     if (w)
         for (unsigned t = 0; t < n; t++) {
             vsa_run_free(w[t].r);
             if (w[t].r) {
                 pq_destroy(&w[t].full);
+                pq_destroy(&w[t].done);
                 pq_destroy(&w[t].empty);
             }
-            for (unsigned b = 0; b < PAR_RING; b++)
+            for (unsigned b = 0; b < PAR_RING; b++) {
                 free(w[t].batches[b].buf);
+                free(w[t].batches[b].out.buf);
+            }
         }
     free(w);
+    free(wr);
+    free(png);
     if (sh)
         pthread_mutex_destroy(&sh->mu);
     free(sh);

@@ -405,6 +405,7 @@ typedef struct frame_ctx {
     bool nested_write_ok; /* a reassembled datagram may write the frame */
     bool text;            /* a text summary line is wanted (decode without --json) */
     bool foreign;         /* an ESP packet of an SA another thread owns */
+    int in_plain;         /* > 0: walking a decrypted payload (only this thread has it) */
     char line[1024];      /* text summary being built; last: not cleared per frame (perf) */
 } frame_ctx;
 
@@ -793,7 +794,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     size_t avail = off < caplen ? caplen - off : 0;
     if (!ip || avail < 8) {
         /* no SPI to find the owner by: with several threads, thread 0's */
-        if (r->nthreads > 1 && !r->exclusive && r->tid != 0)
+        if (r->nthreads > 1 && !r->exclusive && !f->in_plain && r->tid != 0)
             f->foreign = true;
         set_disp(f, VSA_D_ESP_TRUNCATED);
         say(f, " ESP (truncated)");
@@ -803,7 +804,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
     uint32_t spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
     uint32_t seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
     int af = ip->kind == VS_L_IPV4 ? 4 : 6;
-    if (r->nthreads > 1 && !r->exclusive) {
+    if (r->nthreads > 1 && !r->exclusive && !f->in_plain) {
         /* several threads: a sender's SA lives in one thread (see "several
          * threads" below). A frame the reader sent to one thread only is that
          * thread's; a frame every thread sees (fragments, anything off the
@@ -959,7 +960,9 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
             if (copy) {
                 memcpy(copy, PLAIN(r) + res.inner_off, res.inner_len);
                 f->depth++;
+                f->in_plain++;
                 process(r, f, VS_LINKTYPE_RAW, copy, res.inner_len, res.inner_len);
+                f->in_plain--;
                 f->depth--;
                 free(copy);
             }
@@ -986,8 +989,10 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
                 }
                 say(f, " | transport:");
                 f->depth++;
+                f->in_plain++;
                 bool text = f->text;
                 process(r, f, VS_LINKTYPE_RAW, pkt, tl, tl);
+                f->in_plain--;
                 f->text = text;
                 f->depth--;
                 free(pkt);

@@ -202,6 +202,17 @@ try:
         with open(multi, "rb") as f:
             p = run([vpnscope, "decode", "-", "-k", keys, "--no-progress"], stdin=f)
         check(p[0] == rc0 and p[1] == ref, f"{name}: decode from stdin differs (rc {p[0]}): {p[2]}")
+        with open(src, "rb") as f:  # classic pcap on stdin: still libpcap's
+            p = run([vpnscope, "decode", "-", "-k", keys, "--no-progress"], stdin=f)
+        check(p[0] == rc0 and p[1] == ref, f"{name}: pcap from stdin differs (rc {p[0]}): {p[2]}")
+        cut = os.path.join(td, name + "-cut.pcapng")
+        blob = open(multi, "rb").read()
+        open(cut, "wb").write(blob[:len(blob) - 20])  # inside the 28-byte ISB at the end
+        with open(cut, "rb") as f:
+            p = run([vpnscope, "decode", "-", "--no-progress"], stdin=f)
+        check(p[0] == 2 and f"vpnscope: (stdin): pcapng block at offset {len(blob) - 28} (after frame {n}): "
+              "truncated: " in p[2] and f"{n} frames:" in p[1],
+              f"{name}: a cut pcapng on stdin: rc {p[0]}: {p[2]!r}")
 
         # decrypt -w: one interface per link type; read back by vpnscope decode
         out = os.path.join(td, name + "-clear.pcapng")

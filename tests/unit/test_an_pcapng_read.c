@@ -550,6 +550,31 @@ Test(an_pcapng, contradictory_lengths_are_malformed)
     cr_assert_str_eq(r.error, "mem.pcapng: not a pcapng file (no Section Header Block at offset 0)");
 }
 
+Test(an_pcapng, errors_are_sticky)
+{
+    ng g = {0};
+    shb(&g, false);
+    idb(&g, 1, 0, -1, 0);
+    epb(&g, 0, 0, 10, 10, 0);
+    epb(&g, 0, 0, 10, 10, 0);
+    g.n -= 3; /* the second EPB (at 28 + 32 + 56, 56 bytes: 20 + 12 data + 8 comment + 4 end) cut */
+    FILE *f = fmemopen(g.b, g.n, "rb");
+    cr_assert_not_null(f);
+    vsa_ngr r;
+    cr_assert_eq(vsa_ngr_open(&r, f, "m"), 0, "%s", r.error);
+    vsa_ngr_frame fr;
+    cr_assert_eq(vsa_ngr_next(&r, &fr), 1);
+    cr_assert_eq(vsa_ngr_next(&r, &fr), -1);
+    char first[512];
+    snprintf(first, sizeof first, "%s", r.error);
+    cr_assert_str_eq(first, "m: frame 2: pcapng block at offset 116: truncated: block type 0x00000006 of 56 "
+                            "bytes: the file ends after 53 of them");
+    cr_assert_eq(vsa_ngr_next(&r, &fr), -1, "no reading on from inside a block");
+    cr_assert_str_eq(r.error, first);
+    vsa_ngr_close(&r);
+    fclose(f);
+}
+
 /* ---- through capture input: libpcap first, our reader when libpcap refuses ---- */
 
 static char *write_tmp(const ng *g)

@@ -201,8 +201,10 @@ static int switch_to_ng(vsa_capture *c, vsa_packet *pk, bool byte_order)
         return -1;
     }
     tune_stream(c, fp);
-    if (ng_start(c, fp, c->frame_no) < 0)
+    if (ng_start(c, fp, c->frame_no) < 0) {
+        ng_end(c); /* c->error set; later calls return -1 */
         return -1;
+    }
     int r = ng_next(c, pk);
     if (byte_order && c->ng->orders_seen != 3) {
         /* no second byte order there: libpcap's error stands */

@@ -384,6 +384,8 @@ int vsa_ngr_open(vsa_ngr *r, FILE *fp, const char *name)
 
 int vsa_ngr_next(vsa_ngr *r, vsa_ngr_frame *f)
 {
+    if (r->status != VSA_NGR_OK)
+        return -1; /* errors are sticky: the stream is somewhere inside a block */
     for (;;) {
         uint64_t at = r->off;
         uint32_t t;

@@ -2,6 +2,11 @@
  * Capture input through libpcap (pcap and pcapng files, "-" for stdin),
  * nanosecond timestamps. Errors are messages that name the file and the
  * frame; a record libpcap refuses ends the file with that message.
+ *
+ * pcapng files whose interfaces differ in link type or snapshot length,
+ * which libpcap 1.10 refuses, are read by input/pcapng_read.c instead, and
+ * so is pcapng on standard input (see capture.c for why). Each packet
+ * carries the link type of its own interface.
  */
 #ifndef VSA_INPUT_CAPTURE_H
 #define VSA_INPUT_CAPTURE_H
@@ -19,10 +24,13 @@ typedef struct vsa_capture {
     uint64_t file_size; /* 0 when unknown (stdin) */
     char error[512];
     char *iobuf; /* stdio buffer of the stream */
+    struct vsa_ngr *ng; /* our pcapng reader, when libpcap cannot read the file */
+    void *ng_fp; /* FILE * of that reader */
 } vsa_capture;
 
 typedef struct vsa_packet {
     uint64_t frame_no;
+    int linktype; /* of this packet's interface (pcapng files may mix them) */
     int64_t ts_sec;
     uint32_t ts_nsec;
     const uint8_t *data;

@@ -2241,7 +2241,7 @@ int vsa_run_file(vsa_run *r, const char *path)
     vsa_packet p;
     int rc;
     while ((rc = vsa_capture_next(&c, &p)) == 1) {
-        vsa_run_packet(r, c.linktype, p.frame_no, p.ts_sec, p.ts_nsec, p.data, p.caplen, p.wirelen);
+        vsa_run_packet(r, p.linktype, p.frame_no, p.ts_sec, p.ts_nsec, p.data, p.caplen, p.wirelen);
         if ((r->frames & 0x3fff) == 0)
             vsa_progress_update(&r->prog, vsa_capture_offset(&c), r->frames);
     }
@@ -2946,7 +2946,7 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
             uint32_t spi;
             uint8_t af;
             const uint8_t *src;
-            if (par_fast_esp(c.linktype, p.data, len, &spi, &af, &src)) {
+            if (par_fast_esp(p.linktype, p.data, len, &spi, &af, &src)) {
                 size_t alen = af == 4 ? 4 : 16;
                 size_t h = par_hash(spi, af, src) % CACHE;
                 if (!cache[h].used || cache[h].spi != spi || cache[h].af != af ||
@@ -2960,7 +2960,7 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
                 unsigned t = cache[h].owner;
                 if (!par_fits(w[t].cur, len))
                     par_round(w, n, false);
-                par_put(w[t].cur, &p, len, c.linktype, true);
+                par_put(w[t].cur, &p, len, p.linktype, true);
             } else {
                 for (unsigned t = 0; t < n; t++)
                     if (!par_fits(w[t].cur, len)) {
@@ -2968,7 +2968,7 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
                         break;
                     }
                 for (unsigned t = 0; t < n; t++)
-                    par_put(w[t].cur, &p, len, c.linktype, false);
+                    par_put(w[t].cur, &p, len, p.linktype, false);
             }
         }
         vsa_progress_end(&prog);

@@ -1959,7 +1959,9 @@ static void l4_summary(frame_ctx *f, const uint8_t *data, size_t caplen, const v
         }
     } else if ((proto == 6 || proto == 17) && p + 4 <= end) {
         unsigned sp = (unsigned)data[p] << 8 | data[p + 1], dp = (unsigned)data[p + 2] << 8 | data[p + 3];
-        say(f, " %s %u -> %u", proto == 6 ? "TCP" : "UDP", sp, dp);
+        /* UDP the core followed is already on the line (" UDP a -> b") */
+        if (proto == 6 || layer_index(fr, VS_L_UDP) >= fr->n_layers)
+            say(f, " %s %u -> %u", proto == 6 ? "TCP" : "UDP", sp, dp);
         JSET(f, "vpnscope.analyzer.inner.src_port", json_integer(sp));
         JSET(f, "vpnscope.analyzer.inner.dst_port", json_integer(dp));
         if (proto == 6 && p + 14 <= end) {

@@ -56,8 +56,12 @@ floor() { # cipher [hmac]
   awk -v t="$t" 'BEGIN { printf "%.0f", 1 / t }'
 }
 
-printf '| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | sa wall pps 1 / 2 threads (RSS MiB) | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | sa/tshark | sa 2 threads/tshark | decrypt/tcpdump | sa/tcpdump | sa 2 threads/tcpdump | decrypt/floor | sa/floor | threads 2/1 (wall) |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+T1='| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | sa/tshark | decrypt/tcpdump | sa/tcpdump | decrypt/floor | sa/floor |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+'
+T2='| suite | decrypt wall pps 1 / 2 threads (RSS MiB) | sa wall pps 1 / 2 threads (RSS MiB) | decrypt 2/1 | sa 2/1 | decrypt 2 threads/tshark | sa 2 threads/tshark | decrypt 2 threads/tcpdump | sa 2 threads/tcpdump |
+|---|---|---|---|---|---|---|---|---|
+'
 for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   if [[ -n "$NARG" ]]; then N=$NARG; elif [[ $suite == 3des-md5 ]]; then N=280000; else N=1400000; fi
   cap="$W/$suite-$N.pcap"
@@ -68,11 +72,13 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   conf="$W/wsconf-$suite"
   mkdir -p "$conf"
   cp "$W/$suite.esp_sa" "$conf/esp_sa"
-  # single-threaded rates from CPU time (user + system): on a shared machine wall time mostly
-  # measures the other jobs; --threads 2 against 1 thread from wall time (what threads buy)
-  read -r w_sa1 _ t_sa < <(measure "$VS" sa "$cap" -k "$W/$suite.esp_sa" --no-progress)
-  read -r w_sa2 rss_sa2 c_sa2 < <(measure "$VS" sa "$cap" -k "$W/$suite.esp_sa" --no-progress --threads 2)
-  read -r _ rss_dec t_dec < <(measure "$VS" decrypt "$cap" -k "$W/$suite.esp_sa" -w /dev/null --no-progress)
+  k="$W/$suite.esp_sa"
+  # one core: rates from CPU time (user + system), which other jobs on the machine do not inflate;
+  # --threads 2: wall time (what threads buy), meaningful only on an otherwise idle machine
+  read -r w_sa1 _ t_sa < <(measure "$VS" sa "$cap" -k "$k" --no-progress)
+  read -r w_sa2 rss_sa2 _ < <(measure "$VS" sa "$cap" -k "$k" --no-progress --threads 2)
+  read -r w_dec1 rss_dec t_dec < <(measure "$VS" decrypt "$cap" -k "$k" -w /dev/null --no-progress)
+  read -r w_dec2 rss_dec2 _ < <(measure "$VS" decrypt "$cap" -k "$k" -w /dev/null --no-progress --threads 2)
   read -r _ rss_ts t_ts < <(measure env WIRESHARK_CONFIG_DIR="$conf" TZ=UTC tshark -n -r "$cap" \
     -o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE)
   read -r _ _ t_rd < <(measure tcpdump -r "$cap" -w /dev/null)
@@ -87,26 +93,22 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
     3des-md5) fl=$(floor des-ede3-cbc md5) ;;
   esac
   pps() { awk -v n="$N" -v t="$1" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }'; }
-  d=$(pps "$t_dec"); s=$(pps "$t_sa"); s1w=$(pps "$w_sa1"); s2=$(pps "$w_sa2"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
-  td=$([[ -n "$t_td" ]] && pps "$t_td" || echo "n/a (no GCM)")
-  r1=$(awk -v a="$d" -v b="$ts" 'BEGIN { printf "%.1fx", a / b }')
-  r2=$([[ -n "$t_td" ]] && awk -v a="$d" -v b="$td" 'BEGIN { printf "%.1fx", a / b }' || echo "-")
-  r3=$(awk -v a="$d" -v b="$fl" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  r4=$(awk -v a="$s2" -v b="$s1w" 'BEGIN { printf "%.2fx", a / b }')
-  r5=$(awk -v a="$s" -v b="$ts" 'BEGIN { printf "%.1fx", a / b }')
-  r6=$(awk -v a="$s" -v b="$fl" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-  # two threads against the one-process tools: wall-time rate (the other tools are single-threaded,
-  # so their CPU-time rate is their wall-time rate on an idle core)
-  r7=$(awk -v a="$s2" -v b="$ts" 'BEGIN { printf "%.1fx", a / b }')
-  r8=$([[ -n "$t_td" ]] && awk -v a="$s" -v b="$td" 'BEGIN { printf "%.1fx", a / b }' || echo "-")
-  r9=$([[ -n "$t_td" ]] && awk -v a="$s2" -v b="$td" 'BEGIN { printf "%.1fx", a / b }' || echo "-")
-  printf '| %s | %s | %s | %s (%s) | %s | %s / %s (%s) | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-    "$suite" "$N" "$mb" "$d" "$((rss_dec / 1024))" "$s" "$s1w" "$s2" "$((rss_sa2 / 1024))" "$ts" "$((rss_ts / 1024))" \
-    "$td" "$rd" "$fl" "$r1" "$r5" "$r7" "$r2" "$r8" "$r9" "$r3" "$r6" "$r4"
+  ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.1fx}" -v m="${4:-1}" 'BEGIN { if (a > 0 && b > 0) printf f, m * a / b; else print "-" }'; }
+  d=$(pps "$t_dec"); s=$(pps "$t_sa"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
+  d1w=$(pps "$w_dec1"); d2w=$(pps "$w_dec2"); s1w=$(pps "$w_sa1"); s2w=$(pps "$w_sa2")
+  if [[ -n "$t_td" ]]; then td=$(pps "$t_td"); else td="n/a (no GCM)"; fi
+  tdn=$([[ -n "$t_td" ]] && echo "$td" || echo 0)
+  # the other tools are single-threaded: their CPU-time rate is their rate on one idle core
+  T1+="| $suite | $N | $mb | $d ($((rss_dec / 1024))) | $s | $ts ($((rss_ts / 1024))) | $td | $rd | $fl | $(ratio "$d" "$ts") | $(ratio "$s" "$ts") | $(ratio "$d" "$tdn") | $(ratio "$s" "$tdn") | $(ratio "$d" "$fl" '%.0f%%' 100) | $(ratio "$s" "$fl" '%.0f%%' 100) |
+"
+  T2+="| $suite | $d1w / $d2w ($((rss_dec2 / 1024))) | $s1w / $s2w ($((rss_sa2 / 1024))) | $(ratio "$d2w" "$d1w" '%.2fx') | $(ratio "$s2w" "$s1w" '%.2fx') | $(ratio "$d2w" "$ts") | $(ratio "$s2w" "$ts") | $(ratio "$d2w" "$tdn") | $(ratio "$s2w" "$tdn") |
+"
 done
+printf 'One core (CPU time, best of %s):\n\n%s\n' "$R" "$T1"
+printf 'Two threads (--threads 2; wall time, best of %s; needs an otherwise idle machine):\n\n%s\n' "$R" "$T2"
 
 # Peak RSS must stay flat with the file size: 100 MB and 1 GB files (AES-GCM), every mode.
-printf '\n| peak RSS (MiB) | decrypt -w /dev/null | sa | sa --threads 2 |\n|---|---|---|---|\n'
+printf '\n| peak RSS (MiB) | decrypt -w /dev/null | decrypt --threads 2 | sa | sa --threads 2 |\n|---|---|---|---|---|\n'
 for n in 140000 1400000; do
   cap="$W/aes-gcm16-$n.pcap"
   if [[ ! -s "$cap" ]]; then
@@ -114,8 +116,9 @@ for n in 140000 1400000; do
   fi
   R=1
   read -r _ r1 _ < <(measure "$VS" decrypt "$cap" -k "$W/aes-gcm16.esp_sa" -w /dev/null --no-progress)
+  read -r _ r4 _ < <(measure "$VS" decrypt "$cap" -k "$W/aes-gcm16.esp_sa" -w /dev/null --no-progress --threads 2)
   read -r _ r2 _ < <(measure "$VS" sa "$cap" -k "$W/aes-gcm16.esp_sa" --no-progress)
   read -r _ r3 _ < <(measure "$VS" sa "$cap" -k "$W/aes-gcm16.esp_sa" --no-progress --threads 2)
   mb=$(awk -v s="$(stat -L -c %s "$cap")" 'BEGIN { printf "%.0f", s / 1e6 }')
-  printf '| %s MB (%s packets) | %s | %s | %s |\n' "$mb" "$n" "$((r1 / 1024))" "$((r2 / 1024))" "$((r3 / 1024))"
+  printf '| %s MB (%s packets) | %s | %s | %s | %s |\n' "$mb" "$n" "$((r1 / 1024))" "$((r4 / 1024))" "$((r2 / 1024))" "$((r3 / 1024))"
 done

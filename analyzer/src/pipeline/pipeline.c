@@ -778,7 +778,8 @@ static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
     return true;
 }
 
-static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src);
+static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src,
+                          const uint8_t *dst);
 static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
                         int linktype, const void *d, size_t n, size_t wire, const char *comment);
 static size_t par_out_mark(const struct par_out *o);
@@ -809,7 +810,7 @@ static void handle_esp(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t cap
          * threads" below). A frame the reader sent to one thread only is that
          * thread's; a frame every thread sees (fragments, anything off the
          * reader's fast path) is decrypted by the SA's owner only. */
-        if (par_owner(r->par, spi, (uint8_t)af, ip->u.ip.src) != r->tid) {
+        if (par_owner(r->par, spi, (uint8_t)af, ip->u.ip.src, ip->u.ip.dst) != r->tid) {
             f->foreign = true;
             set_disp(f, VSA_D_ESP_DECRYPTED); /* placeholder: not counted here */
             return;
@@ -2600,6 +2601,8 @@ typedef struct par_owner_ent {
 struct par_shared {
     pthread_mutex_t mu;
     unsigned nthreads, next;
+    const vsa_keys *keys;
+    double load[64]; /* estimated microseconds per packet round, per thread (par_owner) */
     par_owner_ent ent[PAR_OWNERS];
     size_t n;
 };
@@ -2616,7 +2619,27 @@ static size_t par_hash(uint32_t spi, uint8_t af, const uint8_t *src)
 }
 
 /* The thread that decrypts this sender's SA; assigned on first sight. */
-static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src)
+/* Rough cost of one packet of an SA, in microseconds on the machine of
+ * tests/perf/README.md (one thread's rate there, less the reading): only the
+ * proportions matter, to balance the threads. */
+#define PAR_READ_COST 0.1
+static double par_cost(const vsa_esp_sa *k)
+{
+    if (!k)
+        return 0.05; /* counted, not decrypted */
+    switch (k->enc) {
+    case VSA_ENC_NULL: return 0.15;
+    case VSA_ENC_DES_CBC: return 6.0;
+    case VSA_ENC_3DES_CBC: return 17.0;
+    case VSA_ENC_AES_GCM: return 0.38;
+    case VSA_ENC_AES_CTR:
+    case VSA_ENC_CHACHA20_POLY1305: return 0.45;
+    default: return 0.5;
+    }
+}
+
+static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src,
+                          const uint8_t *dst)
 {
     size_t alen = af == 4 ? 4 : 16;
     size_t h = par_hash(spi, af, src);
@@ -2630,7 +2653,19 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                 e->af = af;
                 e->spi = spi;
                 memcpy(e->src, src, alen);
-                e->owner = p->next++ % p->nthreads;
+                /* to the least loaded thread, assuming every SA sends as
+                 * much: thread 0 also reads every packet, so each new SA
+                 * adds the reading to its load, and the SA's own cost goes
+                 * to the thread it joins (8 AES SAs on 2 threads: 3 and 5;
+                 * 8 3DES SAs: 4 and 4) */
+                p->load[0] += PAR_READ_COST;
+                unsigned best = 0;
+                for (unsigned t = 1; t < p->nthreads; t++)
+                    if (p->load[t] <= p->load[best])
+                        best = t;
+                e->owner = best;
+                p->load[best] += par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL);
+                p->next++;
                 p->n++;
                 own = e->owner;
             }
@@ -2687,6 +2722,7 @@ typedef struct par_worker {
     par_batch batches[PAR_RING];
     pthread_t th;
     bool ordered; /* decode / decrypt: batches go to the writer */
+    bool in_reader; /* worker 0: the reader thread itself processes its packets */
 } par_worker;
 
 static void *par_worker_main(void *arg)
@@ -2792,15 +2828,42 @@ static void *par_writer_main(void *arg)
     }
 }
 
-/* Hand every worker its batch (a round), then take fresh ones. */
+/* Hand every worker its batch (a round), then take fresh ones. Worker 0's
+ * packets were processed by the reader as they came: its batch holds only
+ * their output (decode, decrypt), which goes straight to the writer. */
 static void par_round(par_worker *w, unsigned n, bool end)
 {
     for (unsigned t = 0; t < n; t++) {
         w[t].cur->end = end;
-        pq_push(&w[t].full, w[t].cur);
+        if (!w[t].in_reader) {
+            pq_push(&w[t].full, w[t].cur);
+        } else if (w[t].ordered) {
+            pq_push(&w[t].done, w[t].cur);
+        } else {
+            w[t].cur->n = 0;
+            w[t].cur->used = 0;
+            w[t].cur->end = false;
+        }
     }
     for (unsigned t = 0; t < n; t++)
-        w[t].cur = end ? NULL : pq_pop(&w[t].empty);
+        if (end)
+            w[t].cur = NULL;
+        else if (!w[t].in_reader || w[t].ordered)
+            w[t].cur = pq_pop(&w[t].empty);
+}
+
+/* Worker 0's share, processed by the reader thread on libpcap's buffer
+ * (no copy); counted in its batch only to bound a round's output. */
+static void par_inline(par_worker *w0, const vsa_packet *p, size_t len, bool exclusive)
+{
+    vsa_run *r = w0->r;
+    r->exclusive = exclusive;
+    r->pout = w0->ordered ? &w0->cur->out : NULL;
+    vsa_run_packet(r, p->linktype, p->frame_no, p->ts_sec, p->ts_nsec, p->data, p->caplen, p->wirelen);
+    r->exclusive = false;
+    r->pout = NULL;
+    w0->cur->n++;
+    w0->cur->used += len;
 }
 
 static bool par_fits(const par_batch *b, size_t len)
@@ -2832,7 +2895,7 @@ static uint16_t be16p(const uint8_t *p)
  * nothing but link header, one IP header and ESP (directly or in UDP 4500);
  * 0 for anything else, which every thread then decodes. */
 static int par_fast_esp(int linktype, const uint8_t *d, size_t n, uint32_t *spi, uint8_t *af,
-                        const uint8_t **src)
+                        const uint8_t **src, const uint8_t **dst)
 {
     size_t o;
     unsigned et;
@@ -2881,6 +2944,7 @@ static int par_fast_esp(int linktype, const uint8_t *d, size_t n, uint32_t *spi,
         proto = d[o + 9];
         *af = 4;
         *src = d + o + 12;
+        *dst = d + o + 16;
         l4 = o + hl;
     } else if (et == 0x86dd) {
         if (o + 40 > n || d[o] >> 4 != 6)
@@ -2888,6 +2952,7 @@ static int par_fast_esp(int linktype, const uint8_t *d, size_t n, uint32_t *spi,
         proto = d[o + 6];
         *af = 6;
         *src = d + o + 8;
+        *dst = d + o + 24;
         l4 = o + 40;
     } else {
         return 0;
@@ -2947,8 +3012,8 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
             size_t len = p.caplen < 262144 ? p.caplen : 262144; /* libpcap's largest snaplen */
             uint32_t spi;
             uint8_t af;
-            const uint8_t *src;
-            if (par_fast_esp(p.linktype, p.data, len, &spi, &af, &src)) {
+            const uint8_t *src, *dst;
+            if (par_fast_esp(p.linktype, p.data, len, &spi, &af, &src, &dst)) {
                 size_t alen = af == 4 ? 4 : 16;
                 size_t h = par_hash(spi, af, src) % CACHE;
                 if (!cache[h].used || cache[h].spi != spi || cache[h].af != af ||
@@ -2957,12 +3022,15 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
                     cache[h].spi = spi;
                     cache[h].af = af;
                     memcpy(cache[h].src, src, alen);
-                    cache[h].owner = par_owner(sh, spi, af, src);
+                    cache[h].owner = par_owner(sh, spi, af, src, dst);
                 }
                 unsigned t = cache[h].owner;
                 if (!par_fits(w[t].cur, len))
                     par_round(w, n, false);
-                par_put(w[t].cur, &p, len, p.linktype, true);
+                if (w[t].in_reader)
+                    par_inline(&w[t], &p, len, true);
+                else
+                    par_put(w[t].cur, &p, len, p.linktype, true);
             } else {
                 for (unsigned t = 0; t < n; t++)
                     if (!par_fits(w[t].cur, len)) {
@@ -2970,7 +3038,10 @@ static uint64_t par_read(const vsa_opts *o, struct par_shared *sh, par_worker *w
                         break;
                     }
                 for (unsigned t = 0; t < n; t++)
-                    par_put(w[t].cur, &p, len, p.linktype, false);
+                    if (w[t].in_reader)
+                        par_inline(&w[t], &p, len, false);
+                    else
+                        par_put(w[t].cur, &p, len, p.linktype, false);
             }
         }
         vsa_progress_end(&prog);
@@ -3023,6 +3094,7 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         goto out;
     }
     sh->nthreads = n;
+    sh->keys = keys;
     for (unsigned t = 0; t < n; t++) {
         vsa_opts ot = *o;
         ot.progress = 0; /* the reader draws it */
@@ -3068,7 +3140,11 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         }
         writer_started = true;
     }
-    for (unsigned t = 0; t < n; t++) {
+    /* worker 0 is the reader thread itself (it reads, and decrypts the SAs
+     * it owns, fewer than the others: see par_owner) */
+    w[0].in_reader = true;
+    started = 1;
+    for (unsigned t = 1; t < n; t++) {
         if (pthread_create(&w[t].th, NULL, par_worker_main, &w[t]) != 0) {
             fprintf(o->err, "vpnscope: cannot start thread %u of %u\n", t + 1, n);
             break;
@@ -3085,13 +3161,13 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
          * which waits for a batch from every worker) */
         for (unsigned t = 0; t < n; t++) {
             w[t].cur->end = true;
-            if (t < started || !ordered)
+            if (t > 0 && t < started)
                 pq_push(&w[t].full, w[t].cur);
-            else
+            else if (ordered)
                 pq_push(&w[t].done, w[t].cur);
         }
     }
-    for (unsigned t = 0; t < started; t++)
+    for (unsigned t = 1; t < started; t++)
         pthread_join(w[t].th, NULL);
     if (writer_started) {
         pthread_join(wr->th, NULL);

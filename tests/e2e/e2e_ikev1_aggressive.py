@@ -31,7 +31,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vsa_e2e import read_pcapng, run, skip, tshark_decrypted  # noqa: E402
+from vsa_e2e import FAILED, check, read_pcapng, run, skip, tshark_decrypted  # noqa: E402
 
 vpnscope, sdir = sys.argv[1], sys.argv[2]
 d = os.path.join(sdir, "ikev1-aggressive")
@@ -41,14 +41,6 @@ if not os.path.exists(cap):
 table = os.path.join(d, "ikev1_decryption_table")
 skeyid = os.path.join(d, "ikev1_skeyid")
 esp_sa = os.path.join(d, "esp_sa")
-fail = False
-
-
-def check(cond, what):
-    global fail
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        fail = True
 
 
 def as_list(v):
@@ -379,4 +371,4 @@ check("IKE encrypted payloads: 12 decrypted, 0 without a key" in out and "do not
       "         8  ESP decrypted" in out and rc == 0,
       "two AM SAs between the same peers, interleaved: 12 IKE messages decrypt, 8 ESP packets decrypt")
 
-sys.exit(1 if fail else 0)
+sys.exit(1 if FAILED else 0)

@@ -16,20 +16,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vsa_e2e import read_pcapng, run, skip  # noqa: E402
+from vsa_e2e import FAILED, check, read_pcapng, run, skip  # noqa: E402
 
 vpnscope, sdir = sys.argv[1], sys.argv[2]
 gdir = os.path.join(sdir, "getvpn")
 if not os.path.exists(os.path.join(gdir, "getvpn-3des.pcap")):
     skip(f"no GETVPN samples in {sdir}")
-fail = False
-
-
-def check(cond, what):
-    global fail
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        fail = True
 
 
 def inner_packets(cap, keys, td, tag):
@@ -260,4 +252,4 @@ with tempfile.TemporaryDirectory() as td:
     l37 = [l for l in so.splitlines() if l.startswith("37 ")]
     check(l37 and "SIGNATURE BAD" in l37[0] and "keys NOT used" in l37[0], "frame 37: SIGNATURE BAD, keys NOT used")
 
-sys.exit(1 if fail else 0)
+sys.exit(1 if FAILED else 0)

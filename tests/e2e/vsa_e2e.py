@@ -14,6 +14,17 @@ def skip(msg):
     sys.exit(SKIP)
 
 
+FAILED = []  # what check() found false, for the exit code
+
+
+def check(cond, what):
+    """Print an ok / FAIL line for one assertion; remember failures in FAILED."""
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        FAILED.append(what)
+    return cond
+
+
 def run(argv, **kw):
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")

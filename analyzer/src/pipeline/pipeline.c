@@ -2491,22 +2491,32 @@ int vsa_run_finish(vsa_run *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* several threads (sa mode)
+/* several threads (decode, decrypt, sa)
  *
- * One reader thread and N workers. The reader reads the captures with
- * libpcap and looks at each frame just far enough to see whether it is a
- * plain ESP packet (link header, VLAN tags, one IPv4 header that is not a
- * fragment or an IPv6 header, then ESP or UDP-4500 ESP). Such a frame goes,
- * copied into a batch, to the thread that owns its sender's SA (SPI, source):
- * SAs go to the threads round robin in order of first appearance. Every other
- * frame (IKE, fragments, GRE, anything unusual) goes to every thread, which
- * decodes it completely: thread 0 accounts for it, and if it turns out to
- * carry ESP (a reassembled datagram), the SA's owner decrypts it, looked up
- * in the same owner table. So each SA's packets are decrypted by one thread,
- * in capture order, and every frame is decoded once (plain ESP) or counted
- * once (the rest). The reader also counts frames and draws the progress bar.
+ * N threads; thread 0 is also the reader. It reads the captures with libpcap
+ * and looks at each frame just far enough to see whether it is a plain ESP
+ * packet (link header, VLAN tags, one IPv4 header that is not a fragment or
+ * an IPv6 header, then ESP or UDP-4500 ESP). Such a frame goes to the thread
+ * that owns its sender's SA (SPI, source): thread 0 processes it on the spot,
+ * on libpcap's buffer; for another thread it is copied into that thread's
+ * batch. A new SA goes to the least loaded thread, by a rough per-cipher cost
+ * with the reading (and, for decode and decrypt, the writing) counted against
+ * thread 0 (par_owner). Every other frame (IKE, fragments, GRE, anything
+ * unusual) goes to every thread, which decodes it completely: thread 0
+ * accounts for it, and if it turns out to carry ESP (a reassembled datagram),
+ * the SA's owner decrypts it, looked up in the same owner table. So each SA's
+ * packets are decrypted by one thread, in capture order, and every frame is
+ * decoded once (plain ESP) or counted once (the rest).
  *
- * Memory is bounded: PAR_RING batches of PAR_BATCH_BYTES per worker, reused.
+ * decode and decrypt: each frame's output goes to the batch of the thread
+ * that counts the frame; batches go out in rounds (one to every thread), and
+ * thread 0 merges finished rounds by frame number and writes them, so the
+ * output is byte for byte what one thread writes. The reader also counts
+ * frames and draws the progress bar.
+ *
+ * Memory is bounded: PAR_RING batches of PAR_BATCH_BYTES per thread, reused.
+ * Measured in tests/perf/README.md: a separate reader thread (a third thread
+ * on two cores) and a separate writer thread both cost more than they gave.
  */
 
 #define PAR_BATCH_BYTES (256u * 1024)
@@ -2602,6 +2612,7 @@ struct par_shared {
     pthread_mutex_t mu;
     unsigned nthreads, next;
     const vsa_keys *keys;
+    double read_cost; /* thread 0's extra work per packet: reading (and writing the output) */
     double load[64]; /* estimated microseconds per packet round, per thread (par_owner) */
     par_owner_ent ent[PAR_OWNERS];
     size_t n;
@@ -2622,7 +2633,8 @@ static size_t par_hash(uint32_t spi, uint8_t af, const uint8_t *src)
 /* Rough cost of one packet of an SA, in microseconds on the machine of
  * tests/perf/README.md (one thread's rate there, less the reading): only the
  * proportions matter, to balance the threads. */
-#define PAR_READ_COST 0.1
+#define PAR_READ_COST 0.1  /* reading one packet (libpcap, routing, copying) */
+#define PAR_WRITE_COST 0.05 /* merging and writing its output (decode, decrypt) */
 static double par_cost(const vsa_esp_sa *k)
 {
     if (!k)
@@ -2658,7 +2670,7 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                  * adds the reading to its load, and the SA's own cost goes
                  * to the thread it joins (8 AES SAs on 2 threads: 3 and 5;
                  * 8 3DES SAs: 4 and 4) */
-                p->load[0] += PAR_READ_COST;
+                p->load[0] += p->read_cost;
                 unsigned best = 0;
                 for (unsigned t = 1; t < p->nthreads; t++)
                     if (p->load[t] <= p->load[best])
@@ -2711,10 +2723,23 @@ static par_batch *pq_pop(par_queue *q)
     return b;
 }
 
-/* A batch travels reader -> full -> worker -> done -> writer -> empty ->
- * reader (decode, decrypt), or worker -> empty (sa). The reader sends
- * batches in rounds, one to every worker at a time, so the writer can
- * merge round k of all workers by frame number and write it. */
+static par_batch *pq_trypop(par_queue *q)
+{
+    par_batch *b = NULL;
+    pthread_mutex_lock(&q->mu);
+    if (q->n) {
+        b = q->item[q->head];
+        q->head = (q->head + 1) % PAR_RING;
+        q->n--;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+/* A batch travels reader -> full -> worker -> done -> (the reader writes
+ * the round) -> empty -> reader (decode, decrypt), or worker -> empty (sa).
+ * The reader sends batches in rounds, one to every worker at a time, so
+ * round k of all workers can be merged by frame number and written. */
 typedef struct par_worker {
     vsa_run *r;
     par_queue full, done, empty;
@@ -2723,6 +2748,7 @@ typedef struct par_worker {
     pthread_t th;
     bool ordered; /* decode / decrypt: batches go to the writer */
     bool in_reader; /* worker 0: the reader thread itself processes its packets */
+    struct par_writer *wr; /* worker 0, decode / decrypt: the merge the reader does */
 } par_worker;
 
 static void *par_worker_main(void *arg)
@@ -2753,79 +2779,85 @@ static void *par_worker_main(void *arg)
     }
 }
 
-/* The writer (decode, decrypt): round by round, the workers' outputs merged
- * by frame number (each batch's records are in frame order, and a frame's
- * output comes from one thread only). */
+/* The output (decode, decrypt), written by the reader thread between
+ * rounds: round by round, the workers' outputs merged by frame number (each
+ * batch's records are in frame order, and a frame's output comes from one
+ * thread only). */
 typedef struct par_writer {
     par_worker *w;
     unsigned n;
     FILE *out;        /* decode */
     vsa_pcapng *png;  /* decrypt, NULL without -w */
-    bool failed;
+    bool failed, ended;
     char error[300];
-    pthread_t th;
+    par_batch *held[64]; /* the round being collected */
 } par_writer;
 
-static void *par_writer_main(void *arg)
+/* Write the oldest round once every worker has finished its batch of it.
+ * block: wait for the workers; otherwise return false when one is not done. */
+static bool par_collect(par_writer *x, bool block)
 {
-    par_writer *x = arg;
-    par_batch *b[64];
+    par_batch **b = x->held;
     size_t pos[64];
-    for (;;) {
-        for (unsigned t = 0; t < x->n; t++) {
-            b[t] = pq_pop(&x->w[t].done);
-            pos[t] = 0;
-            if (b[t]->out.failed && !x->failed) {
-                x->failed = true;
-                snprintf(x->error, sizeof x->error, "out of memory for the output of thread %u", t);
-            }
-        }
-        for (;;) {
-            int best = -1;
-            uint64_t bf = 0;
-            for (unsigned t = 0; t < x->n; t++) {
-                if (pos[t] >= b[t]->out.len)
-                    continue;
-                const par_orec *h = (const par_orec *)(void *)(b[t]->out.buf + pos[t]);
-                if (best < 0 || h->frame_no < bf) {
-                    best = (int)t;
-                    bf = h->frame_no;
-                }
-            }
-            if (best < 0)
-                break;
-            /* every record of this frame from this thread (a JSON line may be two) */
-            const uint8_t *base = b[best]->out.buf;
-            do {
-                par_orec h;
-                memcpy(&h, base + pos[best], sizeof h);
-                const uint8_t *d = base + pos[best] + sizeof h;
-                if (h.linktype < 0) {
-                    fwrite(d, 1, h.len, x->out);
-                    fputc('\n', x->out);
-                } else if (x->png && !x->failed) {
-                    if (vsa_pcapng_write(x->png, h.linktype, h.ts_sec, h.ts_nsec, d, h.len, h.wirelen,
-                                         h.clen ? (const char *)d + h.len : NULL) < 0) {
-                        x->failed = true;
-                        snprintf(x->error, sizeof x->error, "%s", x->png->error);
-                    }
-                }
-                pos[best] += h.size;
-            } while (pos[best] < b[best]->out.len &&
-                     ((const par_orec *)(void *)(base + pos[best]))->frame_no == bf);
-        }
-        bool end = b[0]->end;
-        for (unsigned t = 0; t < x->n; t++) {
-            b[t]->n = 0;
-            b[t]->used = 0;
-            b[t]->end = false;
-            b[t]->out.len = 0;
-            b[t]->out.failed = false;
-            pq_push(&x->w[t].empty, b[t]);
-        }
-        if (end)
-            return NULL;
+    for (unsigned t = 0; t < x->n; t++) {
+        if (!b[t])
+            b[t] = block ? pq_pop(&x->w[t].done) : pq_trypop(&x->w[t].done);
+        if (!b[t])
+            return false;
     }
+    for (unsigned t = 0; t < x->n; t++) {
+        pos[t] = 0;
+        if (b[t]->out.failed && !x->failed) {
+            x->failed = true;
+            snprintf(x->error, sizeof x->error, "out of memory for the output of thread %u", t);
+        }
+    }
+    for (;;) {
+        int best = -1;
+        uint64_t bf = 0;
+        for (unsigned t = 0; t < x->n; t++) {
+            if (pos[t] >= b[t]->out.len)
+                continue;
+            const par_orec *h = (const par_orec *)(void *)(b[t]->out.buf + pos[t]);
+            if (best < 0 || h->frame_no < bf) {
+                best = (int)t;
+                bf = h->frame_no;
+            }
+        }
+        if (best < 0)
+            break;
+        /* every record of this frame from this thread (a JSON line may be two) */
+        const uint8_t *base = b[best]->out.buf;
+        do {
+            par_orec h;
+            memcpy(&h, base + pos[best], sizeof h);
+            const uint8_t *d = base + pos[best] + sizeof h;
+            if (h.linktype < 0) {
+                fwrite(d, 1, h.len, x->out);
+                fputc('\n', x->out);
+            } else if (x->png && !x->failed) {
+                if (vsa_pcapng_write(x->png, h.linktype, h.ts_sec, h.ts_nsec, d, h.len, h.wirelen,
+                                     h.clen ? (const char *)d + h.len : NULL) < 0) {
+                    x->failed = true;
+                    snprintf(x->error, sizeof x->error, "%s", x->png->error);
+                }
+            }
+            pos[best] += h.size;
+        } while (pos[best] < b[best]->out.len &&
+                 ((const par_orec *)(void *)(base + pos[best]))->frame_no == bf);
+    }
+    if (b[0]->end)
+        x->ended = true;
+    for (unsigned t = 0; t < x->n; t++) {
+        b[t]->n = 0;
+        b[t]->used = 0;
+        b[t]->end = false;
+        b[t]->out.len = 0;
+        b[t]->out.failed = false;
+        pq_push(&x->w[t].empty, b[t]);
+        b[t] = NULL;
+    }
+    return true;
 }
 
 /* Hand every worker its batch (a round), then take fresh ones. Worker 0's
@@ -2845,11 +2877,29 @@ static void par_round(par_worker *w, unsigned n, bool end)
             w[t].cur->end = false;
         }
     }
-    for (unsigned t = 0; t < n; t++)
-        if (end)
+    par_writer *x = w[0].wr;
+    if (end) {
+        for (unsigned t = 0; t < n; t++)
             w[t].cur = NULL;
-        else if (!w[t].in_reader || w[t].ordered)
+        if (x) /* write what is left */
+            while (!x->ended)
+                par_collect(x, true);
+        return;
+    }
+    if (x) /* decode, decrypt: write the rounds the workers have finished */
+        while (par_collect(x, false))
+            ;
+    for (unsigned t = 0; t < n; t++) {
+        if (w[t].in_reader && !w[t].ordered)
+            continue; /* sa: worker 0's batch is only a count, kept */
+        if (!x) {
             w[t].cur = pq_pop(&w[t].empty);
+            continue;
+        }
+        /* a worker's batches come back once their rounds are written */
+        while (!(w[t].cur = pq_trypop(&w[t].empty)))
+            par_collect(x, true);
+    }
 }
 
 /* Worker 0's share, processed by the reader thread on libpcap's buffer
@@ -3085,7 +3135,7 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
     par_worker *w = calloc(n, sizeof *w);
     par_writer *wr = calloc(1, sizeof *wr);
     vsa_pcapng *png = calloc(1, sizeof *png);
-    bool png_open = false, writer_started = false;
+    bool png_open = false;
     unsigned started = 0;
     if (sh)
         pthread_mutex_init(&sh->mu, NULL);
@@ -3095,6 +3145,7 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
     }
     sh->nthreads = n;
     sh->keys = keys;
+    sh->read_cost = PAR_READ_COST + (ordered ? PAR_WRITE_COST : 0);
     for (unsigned t = 0; t < n; t++) {
         vsa_opts ot = *o;
         ot.progress = 0; /* the reader draws it */
@@ -3134,11 +3185,7 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
     }
     if (ordered) {
         *wr = (par_writer){.w = w, .n = n, .out = o->out, .png = png_open ? png : NULL};
-        if (pthread_create(&wr->th, NULL, par_writer_main, wr) != 0) {
-            fprintf(o->err, "vpnscope: cannot start the writer thread\n");
-            goto out;
-        }
-        writer_started = true;
+        w[0].wr = wr;
     }
     /* worker 0 is the reader thread itself (it reads, and decrypts the SAs
      * it owns, fewer than the others: see par_owner) */
@@ -3157,23 +3204,16 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
         frames = par_read(o, sh, w, n, paths, n_paths, &input_error);
         par_round(w, n, true);
     } else {
-        /* some workers did not start: end the ones that did (and the writer,
-         * which waits for a batch from every worker) */
-        for (unsigned t = 0; t < n; t++) {
+        /* some workers did not start: end the ones that did */
+        for (unsigned t = 1; t < started; t++) {
             w[t].cur->end = true;
-            if (t > 0 && t < started)
-                pq_push(&w[t].full, w[t].cur);
-            else if (ordered)
-                pq_push(&w[t].done, w[t].cur);
+            pq_push(&w[t].full, w[t].cur);
         }
     }
     for (unsigned t = 1; t < started; t++)
         pthread_join(w[t].th, NULL);
-    if (writer_started) {
-        pthread_join(wr->th, NULL);
-        writer_started = false;
+    if (ordered)
         fflush(o->out);
-    }
     if (started == n) {
         for (unsigned t = 1; t < n; t++)
             merge_into(w[0].r, w[t].r);

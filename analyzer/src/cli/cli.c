@@ -42,9 +42,9 @@ static const char *const KEY_HELP =
     "      --show-keys        print key material in reports (never printed otherwise)\n";
 
 static const char *const COMMON_HELP =
-    "      --threads N        N threads decode and decrypt, each SA in one of them; one more\n"
-    "                         reads the captures and hands each ESP frame to its SA's thread,\n"
-    "                         and decode / decrypt output is merged back into frame order\n"
+    "      --threads N        N threads decode and decrypt, each SA in one of them; the first\n"
+    "                         also reads the captures and hands each ESP frame to its SA's\n"
+    "                         thread, and merges decode / decrypt output back into frame order\n"
     "                         (the same output as one thread; not with IKEv1 keys)\n"
     "      --no-reassembly    do not reassemble IP fragments\n"
     "      --progress / --no-progress\n"

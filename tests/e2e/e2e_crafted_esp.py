@@ -50,28 +50,28 @@ def add(pkt, what):
 
 
 # 1-2: IPv6 outer, IPv4 and IPv6 inner (tunnel)
-add(Ether() / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 1, inner4, 4)), "dec")
-add(Ether() / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 2, inner6, 41)), "dec")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 1, inner4, 4)), "dec")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 2, inner6, 41)), "dec")
 # 3: transport mode over IPv6 (UDP inside)
 udp = bytes(UDP(sport=500, dport=4000) / Raw(b"\0" * 20))
-add(Ether() / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 3, udp, 17)), "dec")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IPv6(src="2001:db8::1", dst="2001:db8::2", nh=50) / Raw(esp(0x601, 3, udp, 17)), "dec")
 # 4-6: an outer IPv4 packet in three fragments, last first, plus a duplicate of the middle
 outer = IP(src="10.0.0.1", dst="10.0.0.2", id=77, proto=50) / Raw(esp(0x401, 1, big, 4))
 fr = fragment(outer, fragsize=800)
 assert len(fr) == 3
-add(Ether() / fr[2], "held")
-add(Ether() / fr[1], "held")
-add(Ether() / fr[1], "held")  # duplicate
-add(Ether() / fr[0], "dec")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / fr[2], "held")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / fr[1], "held")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / fr[1], "held")  # duplicate
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / fr[0], "dec")
 # 8-9: IPv6 fragments
 o6 = IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrFragment(id=99, nh=50) / Raw(esp(0x601, 4, big, 4))
 f6 = fragment6(o6, 1000)
 assert len(f6) == 2
-add(Ether() / f6[0], "held")
-add(Ether() / f6[1], "dec")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / f6[0], "held")
+add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / f6[1], "dec")
 # 10-12: sequence anomalies on SPI 0x401: a gap (1 -> 5), a replay of 5, and 3 (reordered)
 for seq, what in ((5, "dec"), (5, "dec"), (3, "dec")):
-    add(Ether() / IP(src="10.0.0.1", dst="10.0.0.2", proto=50) / Raw(esp(0x401, seq, inner4, 4)), what)
+    add(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="10.0.0.1", dst="10.0.0.2", proto=50) / Raw(esp(0x401, seq, inner4, 4)), what)
 
 td = tempfile.mkdtemp()
 cap = os.path.join(td, "crafted.pcap")
@@ -155,9 +155,9 @@ if len(read_pcapng(o)) != len(frames):
 # ESN: keys from `ip xfrm state` with "flag esn"; the high half (1) is only in the ICV
 esn = []
 for seq in (0xFFFFFFFE, 0xFFFFFFFF):
-    esn.append(Ether() / IP(src="10.9.0.1", dst="10.9.0.2", proto=50) / Raw(esp(0x901, seq, inner4, 4, seq_hi=0)))
+    esn.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="10.9.0.1", dst="10.9.0.2", proto=50) / Raw(esp(0x901, seq, inner4, 4, seq_hi=0)))
 for seq in (0, 1, 2):
-    esn.append(Ether() / IP(src="10.9.0.1", dst="10.9.0.2", proto=50) / Raw(esp(0x901, seq, inner4, 4, seq_hi=1)))
+    esn.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="10.9.0.1", dst="10.9.0.2", proto=50) / Raw(esp(0x901, seq, inner4, 4, seq_hi=1)))
 ecap = os.path.join(td, "esn.pcap")
 wrpcap(ecap, esn)
 xfrm = os.path.join(td, "xfrm.txt")

@@ -79,12 +79,12 @@ for enc in ("cbc", "gcm"):
         m = message(spi_i, spi_r, initiator, 1, 35 if initiator else 36, id_payload(0, addr), enc,
                     sk_ei if initiator else sk_er, sk_ai if initiator else sk_ar)
         src, dst = ("192.0.2.1", "192.0.2.2") if initiator else ("192.0.2.2", "192.0.2.1")
-        frames.append(Ether() / IP(src=src, dst=dst) / UDP(sport=500, dport=500) / Raw(m))
+        frames.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src=src, dst=dst) / UDP(sport=500, dport=500) / Raw(m))
         expected.append((len(frames), 1, ".".join(map(str, addr))))
 # a damaged copy of the last message: ICV failure
 bad = bytearray(bytes(frames[-1][Raw].load))
 bad[-1] ^= 1
-frames.append(Ether() / IP(src="192.0.2.2", dst="192.0.2.1") / UDP(sport=500, dport=500) / Raw(bytes(bad)))
+frames.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="192.0.2.2", dst="192.0.2.1") / UDP(sport=500, dport=500) / Raw(bytes(bad)))
 
 td = tempfile.mkdtemp()
 cap = os.path.join(td, "ikev2.pcap")

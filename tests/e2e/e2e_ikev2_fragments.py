@@ -64,7 +64,7 @@ def split(b, n):
 
 def frame(m, initiator):
     src, dst = ("192.0.2.1", "192.0.2.2") if initiator else ("192.0.2.2", "192.0.2.1")
-    return Ether() / IP(src=src, dst=dst) / UDP(sport=4500, dport=4500) / Raw(b"\0\0\0\0" + m)
+    return Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src=src, dst=dst) / UDP(sport=4500, dport=4500) / Raw(b"\0\0\0\0" + m)
 
 
 # IKE_AUTH content: IDi (ID_IPV4_ADDR 10.0.0.1) -> AUTH (shared key MIC, 200 bytes)

@@ -134,8 +134,8 @@ with tempfile.TemporaryDirectory() as td:
         else:
             mixed.append(p)
         if i % 50 == 0:  # traffic that is not ESP, and IKE on 4500
-            mixed.append(Ether() / IP(src="10.9.9.1", dst="10.9.9.2") / ICMP())
-            mixed.append(Ether() / IP(src=ip.src, dst=ip.dst) / UDP(sport=4500, dport=4500) /
+            mixed.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="10.9.9.1", dst="10.9.9.2") / ICMP())
+            mixed.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src=ip.src, dst=ip.dst) / UDP(sport=4500, dport=4500) /
                          Raw(b"\x00\x00\x00\x00" + bytes(28)))
     # UDP-encapsulated copies of some SAs' packets (a NAT-T sender: a new (SPI, sender) pair)
     for p in pk[:40]:
@@ -239,7 +239,7 @@ with tempfile.TemporaryDirectory() as td:
                           Raw(esp_cbc(inner_spi, i // 2 + 1, ek, ak, host, 4, bytes(16))))
         ek, ak, src, dst = sas[outer_spi]
         iv = bytes([i]) * 16
-        pk.append(Ether() / IP(src=src, dst=dst, proto=50, id=i) /
+        pk.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src=src, dst=dst, proto=50, id=i) /
                   Raw(esp_cbc(outer_spi, i // 2 + 1, ek, ak, inner_esp, 4, iv)))
     for j, p in enumerate(pk):
         p.time = 1700000000 + j / 1000

@@ -903,7 +903,7 @@ def msg(flip, msgid):
     if flip:
         ct = ct[:-1] + bytes([ct[-1] ^ 0xFF])
     return hdr + skh + iv + ct
-wrpcap(sys.argv[1], [Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=500, dport=500)
+wrpcap(sys.argv[1], [Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=500, dport=500)
                      / Raw(msg(f, i)) for i, f in enumerate([False, True])])
 open(sys.argv[2], "w").write('%s,%s,%s,%s,"AES-GCM-128 with 16 octet ICV [RFC5282]",,,'
                              '"NONE [RFC4306]"\n' % (spii.hex(), spir.hex(), (key + salt).hex(),

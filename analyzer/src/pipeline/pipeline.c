@@ -2522,7 +2522,7 @@ int vsa_run_finish(vsa_run *r)
 #define PAR_BATCH_BYTES (256u * 1024)
 #define PAR_BATCH_PKTS 2048
 #define PAR_RING 8
-#define PAR_OWNERS 4096 /* SA senders the owner table holds; more go round robin by hash */
+#define PAR_OWNERS 4096 /* SA senders the owner table holds; beyond, a hash picks the thread */
 
 /* Output of a batch (decode, decrypt): records in frame order, each a
  * par_orec followed by its bytes and comment, 8-byte aligned. The buffer
@@ -2610,7 +2610,7 @@ typedef struct par_owner_ent {
 
 struct par_shared {
     pthread_mutex_t mu;
-    unsigned nthreads, next;
+    unsigned nthreads;
     const vsa_keys *keys;
     double read_cost; /* thread 0's extra work per packet: reading (and writing the output) */
     double load[64]; /* estimated microseconds per packet round, per thread (par_owner) */
@@ -2668,8 +2668,8 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                 /* to the least loaded thread, assuming every SA sends as
                  * much: thread 0 also reads every packet, so each new SA
                  * adds the reading to its load, and the SA's own cost goes
-                 * to the thread it joins (8 AES SAs on 2 threads: 3 and 5;
-                 * 8 3DES SAs: 4 and 4) */
+                 * to the thread it joins (the benchmark's 8 SAs on 2 threads,
+                 * sa: AES 3 and 5, 3DES 4 and 4) */
                 p->load[0] += p->read_cost;
                 unsigned best = 0;
                 for (unsigned t = 1; t < p->nthreads; t++)
@@ -2677,7 +2677,6 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                         best = t;
                 e->owner = best;
                 p->load[best] += par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL);
-                p->next++;
                 p->n++;
                 own = e->owner;
             }

@@ -2676,7 +2676,10 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                     if (p->load[t] <= p->load[best])
                         best = t;
                 e->owner = best;
-                p->load[best] += par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL);
+                /* the other threads get their packets copied, a little
+                 * colder in the cache than thread 0's own (+10%) */
+                p->load[best] += par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL) *
+                                 (best ? 1.1 : 1.0);
                 p->n++;
                 own = e->owner;
             }

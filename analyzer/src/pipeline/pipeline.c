@@ -1249,6 +1249,17 @@ static void ike2_show_inner(vsa_run *r, frame_ctx *f, const uint8_t *base, size_
 }
 
 /* One SKF: decrypt it, keep its plaintext; decode the message when complete. */
+/* An SK payload that did not decrypt: counted and said (whole message or fragment). */
+static void ike2_not_decrypted(vsa_run *r, frame_ctx *f, vsa_ike_verdict vd)
+{
+    if (vd == VSA_IKE_ICV_BAD)
+        r->ike_icv_fail++;
+    else
+        r->ike_failed++;
+    say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
+    JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+}
+
 static void handle_ikev2_fragment(vsa_run *r, frame_ctx *f, const vsa_ike2_key *k,
                                   const uint8_t *msg, size_t mlen, size_t sk_off, size_t sk_len)
 {
@@ -1266,12 +1277,7 @@ static void handle_ikev2_fragment(vsa_run *r, frame_ctx *f, const vsa_ike2_key *
     vsa_ike2_result res;
     vsa_ike_verdict vd = vsa_ike2_decrypt_ex(k, m->initiator, true, msg, mlen, sk_off, sk_len, r->buf, &res);
     if (vd != VSA_IKE_OK) {
-        if (vd == VSA_IKE_ICV_BAD)
-            r->ike_icv_fail++;
-        else
-            r->ike_failed++;
-        say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
-        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        ike2_not_decrypted(r, f, vd);
         return;
     }
     r->ike_decrypted++;
@@ -1366,12 +1372,7 @@ static void handle_ikev2(vsa_run *r, frame_ctx *f, const uint8_t *data, size_t c
     vsa_ike2_result res;
     vsa_ike_verdict vd = vsa_ike2_decrypt(k, m->initiator, data + hoff, mlen, sk_off, sk_len, r->buf, &res);
     if (vd != VSA_IKE_OK) {
-        if (vd == VSA_IKE_ICV_BAD)
-            r->ike_icv_fail++;
-        else
-            r->ike_failed++;
-        say(f, " [%s]", vd == VSA_IKE_ICV_BAD ? "ICV FAILURE" : vsa_ike_verdict_name(vd));
-        JSET(f, "vpnscope.analyzer.ike.status", json_string(vsa_ike_verdict_name(vd)));
+        ike2_not_decrypted(r, f, vd);
         return;
     }
     r->ike_decrypted++;

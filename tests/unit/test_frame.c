@@ -1,6 +1,8 @@
 /* The frame stack: link types, layer records in order with spans and key
  * facts, application classification, stop reasons, bounds, truncation. */
 #include <criterion/criterion.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test_frame_vectors.h"
@@ -522,4 +524,128 @@ Test(frame, checksum_verdicts_per_layer)
     cr_assert_eq(f.layers[3].cksum, VS_CK_BAD, "the IPv4 header is all here");
     cr_assert_eq(f.layers[4].cksum, VS_CK_UNVERIFIED, "the datagram is cut");
     free(b);
+}
+
+/* ---- the fast path (Ethernet / IPv4 / ESP without a tree) ---------------- */
+
+#include "../../dissectors/core/src/frame_int.h"
+
+/* Whenever the fast path takes a frame, its result is the walk's, field by
+ * field (the walk run with a tree, which the fast path never takes). */
+static bool fast_equals_walk(const uint8_t *b, size_t caplen, size_t wirelen, const char *what)
+{
+    static vs_frame fast, walk;
+    memset(&fast, 0xA5, sizeof fast);
+    memset(&walk, 0x5A, sizeof walk);
+    if (!vs__frame_fast_esp(VS_LINKTYPE_ETHERNET, b, caplen, wirelen, &fast))
+        return false;
+    static vs_test_tree tt;
+    vs_test_tree_init(&tt, b);
+    vs_status st = vs_frame_decode(VS_LINKTYPE_ETHERNET, b, caplen, wirelen, &tt.t, &walk);
+    cr_assert_eq(st, VS_OK, "%s: the fast path took a frame the walk finds %d", what, st);
+    cr_assert_eq(fast.linktype, walk.linktype, "%s", what);
+    cr_assert_eq(fast.status, walk.status, "%s", what);
+    cr_assert_eq(fast.reason, walk.reason, "%s", what);
+    cr_assert_eq(fast.app, walk.app, "%s", what);
+    cr_assert_eq(fast.detail, walk.detail, "%s", what);
+    cr_assert_eq(fast.app_span.off, walk.app_span.off, "%s", what);
+    cr_assert_eq(fast.app_span.len, walk.app_span.len, "%s", what);
+    cr_assert_eq(fast.app_cur.buf, walk.app_cur.buf, "%s", what);
+    cr_assert_eq(fast.app_cur.pos, walk.app_cur.pos, "%s", what);
+    cr_assert_eq(fast.app_cur.end, walk.app_cur.end, "%s", what);
+    cr_assert_eq(fast.app_cur.cap, walk.app_cur.cap, "%s", what);
+    cr_assert_eq(fast.app_cur.status, walk.app_cur.status, "%s", what);
+    cr_assert_eq(fast.n_layers, walk.n_layers, "%s", what);
+    cr_assert_eq(fast.n_layers_total, walk.n_layers_total, "%s", what);
+    cr_assert_eq(fast.ip_depth, walk.ip_depth, "%s", what);
+    cr_assert_eq(fast.trailer.off, walk.trailer.off, "%s", what);
+    cr_assert_eq(fast.trailer.len, walk.trailer.len, "%s", what);
+    /* layers are cleared whole before they are filled, on both paths */
+    for (size_t i = 0; i < walk.n_layers; i++)
+        cr_assert(memcmp(&fast.layers[i], &walk.layers[i], sizeof walk.layers[i]) == 0,
+                  "%s: layer %zu (kind %d / %d) differs", what, i, fast.layers[i].kind,
+                  walk.layers[i].kind);
+    /* and what the analyzer gets without a tree is the same again */
+    static vs_frame plain;
+    vs_frame_decode(VS_LINKTYPE_ETHERNET, b, caplen, wirelen, NULL, &plain);
+    cr_assert(memcmp(&plain, &fast, offsetof(vs_frame, layers) + 3 * sizeof fast.layers[0]) == 0,
+              "%s", what);
+    return true;
+}
+
+static size_t esp_frame(uint8_t *b, size_t esp_len, uint16_t ff, bool fix_cksum)
+{
+    static const uint8_t eth[14] = {0, 1, 2, 3, 4, 5, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x08, 0x00};
+    memcpy(b, eth, 14);
+    uint8_t *ip = b + 14;
+    size_t tl = 20 + esp_len;
+    const uint8_t h[20] = {0x45, 0x10, (uint8_t)(tl >> 8), (uint8_t)tl, 0xbe, 0xef,
+                           (uint8_t)(ff >> 8), (uint8_t)ff, 64, 50, 0, 0, 192, 0, 2, 1,
+                           198, 51, 100, 7};
+    memcpy(ip, h, 20);
+    for (size_t i = 0; i < esp_len; i++)
+        ip[20 + i] = (uint8_t)(0x31 + i * 13);
+    if (fix_cksum) {
+        uint16_t ck = vs_inet_fold(vs_inet_sum(ip, 20, 0));
+        ip[10] = (uint8_t)(ck >> 8);
+        ip[11] = (uint8_t)ck;
+    }
+    return 14 + tl;
+}
+
+Test(frame, fast_path_equals_the_walk)
+{
+    static uint8_t b[2048];
+    unsigned taken = 0, tried = 0;
+    char what[96];
+    /* valid frames: every ESP length from none to 300 bytes, DF or not */
+    for (size_t el = 0; el <= 300; el++)
+        for (int df = 0; df < 2; df++) {
+            size_t n = esp_frame(b, el, df ? 0x4000 : 0, true);
+            snprintf(what, sizeof what, "esp_len %zu df %d", el, df);
+            bool took = fast_equals_walk(b, n, n, what);
+            tried++;
+            taken += took;
+            cr_assert_eq(took, el >= 8, "%s: a whole ESP header is what the fast path takes", what);
+            /* the same frame cut by the capture, or with a longer wire length, or
+             * with bytes after the packet (FCS), is the walk's */
+            if (el == 40) {
+                for (size_t cut = 0; cut < n; cut++)
+                    cr_assert(!fast_equals_walk(b, cut, n, "cut"), "cut at %zu", cut);
+                cr_assert(!fast_equals_walk(b, n, n + 1, "wire"));
+                /* a wire length below the captured one is taken as the captured one */
+                cr_assert(fast_equals_walk(b, n, n - 1, "wire shorter than captured"));
+                cr_assert(!fast_equals_walk(b, n + 4, n + 4, "fcs"));
+            }
+        }
+    /* every header byte changed (checksum fixed again, and not): whatever the
+     * fast path still takes, it decodes as the walk does */
+    static const uint8_t vals[] = {0x00, 0x01, 0x08, 0x11, 0x20, 0x2f, 0x32, 0x40, 0x45, 0x46,
+                                   0x4f, 0x80, 0x86, 0xbf, 0xdd, 0xff};
+    for (size_t pos = 0; pos < 14 + 20 + 8; pos++)
+        for (size_t v = 0; v < sizeof vals; v++)
+            for (int fix = 0; fix < 2; fix++) {
+                size_t n = esp_frame(b, 64, 0x4000, true);
+                b[pos] = vals[v];
+                if (fix && pos >= 14 && pos < 34 && pos != 24 && pos != 25) {
+                    b[24] = b[25] = 0;
+                    uint16_t ck = vs_inet_fold(vs_inet_sum(b + 14, 20, 0));
+                    b[24] = (uint8_t)(ck >> 8);
+                    b[25] = (uint8_t)ck;
+                }
+                snprintf(what, sizeof what, "byte %zu = 0x%02x, checksum %s", pos, vals[v],
+                         fix ? "fixed" : "as is");
+                tried++;
+                taken += fast_equals_walk(b, n, n, what);
+            }
+    /* the flags and fragment offset word: only 0 and DF are plain packets */
+    for (unsigned ff = 0; ff < 0x10000; ff += 0x0fff) {
+        size_t n = esp_frame(b, 64, (uint16_t)ff, true);
+        snprintf(what, sizeof what, "flags/offset 0x%04x", ff);
+        bool took = fast_equals_walk(b, n, n, what);
+        cr_assert_eq(took, ff == 0 || ff == 0x4000, "%s", what);
+    }
+    cr_log_info("fast path: %u of %u frames taken, all equal to the walk", taken, tried);
+    cr_assert_gt(taken, 600u);
+    cr_assert_lt(taken, tried);
 }

@@ -524,12 +524,16 @@ bool vs__frame_fast_esp(int linktype, const uint8_t *d, size_t caplen, size_t wi
     if (ip[0] != 0x45 || tl < 28 || 14 + tl != caplen || ip[9] != VS_IPPROTO_ESP ||
         ((ip[6] & 0xBF) | ip[7]) != 0 || vs_inet_fold(vs_inet_sum(ip, 20, 0)) != 0)
         return false;
-    memset(out, 0, offsetof(vs_frame, layers));
-    memset(out->layers, 0, 3 * sizeof out->layers[0]);
+    /* each field set, and each layer cleared on its own: one memset of it all
+     * compiles to `rep stos`, which costs more here than the rest (perf) */
     out->linktype = linktype;
+    out->status = VS_OK;
+    out->trailer = sp(0, 0);
     out->n_layers = out->n_layers_total = 3;
     out->ip_depth = 1;
     vs_layer *l = out->layers;
+    for (int i = 0; i < 3; i++)
+        memset(&l[i], 0, sizeof l[i]);
     l[0].kind = VS_L_ETH;
     l[0].span = sp(0, caplen);
     l[0].u.link.ethertype = 0x0800;

@@ -59,8 +59,8 @@ floor() { # cipher [hmac]
   awk -v t="$t" 'BEGIN { printf "%.0f", 1 / t }'
 }
 
-T1='| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | sa/tshark | decrypt/tcpdump | sa/tcpdump | decrypt/floor | sa/floor |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+T1='| suite | packets | MB | vpnscope decrypt pps (RSS MiB) | vpnscope sa pps | sa without keys pps | tshark pps (RSS MiB) | tcpdump -E pps | libpcap read pps | crypto floor pps | decrypt/tshark | sa/tshark | decrypt/tcpdump | sa/tcpdump | decrypt/floor | sa/floor |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 '
 T2='| suite | decrypt wall pps 1 / 2 threads (RSS MiB) | sa wall pps 1 / 2 threads (RSS MiB) | decrypt 2/1 | sa 2/1 | decrypt 2 threads/tshark | sa 2 threads/tshark | decrypt 2 threads/tcpdump | sa 2 threads/tcpdump |
 |---|---|---|---|---|---|---|---|---|
@@ -80,6 +80,9 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   # one core: rates from CPU time (user + system), which other jobs on the machine do not inflate;
   # --threads 2: wall time (what threads buy), meaningful only on an otherwise idle machine
   read -r w_sa1 _ t_sa < <(measure "$VS" sa "$cap" -k "$k" --no-progress)
+  # the same without keys: reading, decoding and counting, no cryptography (what vpnscope
+  # itself costs per packet, next to the crypto floor)
+  read -r _ _ t_nk < <(measure "$VS" sa "$cap" --no-progress)
   read -r w_sa2 rss_sa2 _ < <(measure "$VS" sa "$cap" -k "$k" --no-progress --threads 2)
   read -r w_dec1 rss_dec t_dec < <(measure "$VS" decrypt "$cap" -k "$k" -w /dev/null --no-progress)
   read -r w_dec2 rss_dec2 _ < <(measure "$VS" decrypt "$cap" -k "$k" -w /dev/null --no-progress --threads 2)
@@ -98,12 +101,12 @@ for suite in aes-cbc-sha1 aes-gcm16 3des-md5; do
   esac
   pps() { awk -v n="$N" -v t="$1" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "-" }'; }
   ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.1fx}" -v m="${4:-1}" 'BEGIN { if (a > 0 && b > 0) printf f, m * a / b; else print "-" }'; }
-  d=$(pps "$t_dec"); s=$(pps "$t_sa"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
+  d=$(pps "$t_dec"); s=$(pps "$t_sa"); nk=$(pps "$t_nk"); ts=$(pps "$t_ts"); rd=$(pps "$t_rd")
   d1w=$(pps "$w_dec1"); d2w=$(pps "$w_dec2"); s1w=$(pps "$w_sa1"); s2w=$(pps "$w_sa2")
   if [[ -n "$t_td" ]]; then td=$(pps "$t_td"); else td="n/a (no GCM)"; fi
   tdn=$([[ -n "$t_td" ]] && echo "$td" || echo 0)
   # the other tools are single-threaded: their CPU-time rate is their rate on one idle core
-  T1+="| $suite | $N | $mb | $d ($((rss_dec / 1024))) | $s | $ts ($((rss_ts / 1024))) | $td | $rd | $fl | $(ratio "$d" "$ts") | $(ratio "$s" "$ts") | $(ratio "$d" "$tdn") | $(ratio "$s" "$tdn") | $(ratio "$d" "$fl" '%.0f%%' 100) | $(ratio "$s" "$fl" '%.0f%%' 100) |
+  T1+="| $suite | $N | $mb | $d ($((rss_dec / 1024))) | $s | $nk | $ts ($((rss_ts / 1024))) | $td | $rd | $fl | $(ratio "$d" "$ts") | $(ratio "$s" "$ts") | $(ratio "$d" "$tdn") | $(ratio "$s" "$tdn") | $(ratio "$d" "$fl" '%.0f%%' 100) | $(ratio "$s" "$fl" '%.0f%%' 100) |
 "
   T2+="| $suite | $d1w / $d2w ($((rss_dec2 / 1024))) | $s1w / $s2w ($((rss_sa2 / 1024))) | $(ratio "$d2w" "$d1w" '%.2fx') | $(ratio "$s2w" "$s1w" '%.2fx') | $(ratio "$d2w" "$ts") | $(ratio "$s2w" "$ts") | $(ratio "$d2w" "$tdn") | $(ratio "$s2w" "$tdn") |
 "

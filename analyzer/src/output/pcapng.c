@@ -2,6 +2,7 @@
 #include "output/pcapng.h"
 
 #include <errno.h>
+#include <sys/uio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,45 +121,130 @@ static int iface(vsa_pcapng *w, int linktype)
     return w->n_if++;
 }
 
-int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_nsec,
-                     const uint8_t *data, uint32_t caplen, uint32_t wirelen, const char *comment)
+#define EPB_MAX_COMMENT 65000
+
+size_t vsa_pcapng_epb_size(uint32_t caplen, size_t clen)
 {
-    int ifid = iface(w, linktype);
-    if (ifid < 0)
-        return -1;
-    /* the block built in place: EPB header, data, padding, comment option, trailer */
+    if (clen > EPB_MAX_COMMENT)
+        clen = EPB_MAX_COMMENT;
+    return 32 + (size_t)caplen + (4 - caplen % 4) % 4 + (clen ? opt_size(clen) + 4 : 0);
+}
+
+/* The block built in place: EPB header, data, padding, comment option, trailer. */
+void vsa_pcapng_epb(uint8_t *b, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *data,
+                    uint32_t caplen, uint32_t wirelen, const char *comment, size_t clen)
+{
+    if (clen > EPB_MAX_COMMENT)
+        clen = EPB_MAX_COMMENT;
     uint64_t ts = (uint64_t)ts_sec * 1000000000ull + ts_nsec;
-    size_t cl = comment ? strlen(comment) : 0;
-    if (cl > 65000)
-        cl = 65000;
     uint32_t pad = (4 - caplen % 4) % 4;
-    uint32_t total = 32 + caplen + pad + (cl ? opt_size(cl) + 4 : 0);
-    uint8_t *b = reserve(w, total);
-    if (!b)
-        return -1;
-    uint32_t h[7] = {6, total, (uint32_t)ifid, (uint32_t)(ts >> 32), (uint32_t)ts, caplen, wirelen};
+    uint32_t total = (uint32_t)vsa_pcapng_epb_size(caplen, clen);
+    uint32_t h[7] = {6, total, 0, (uint32_t)(ts >> 32), (uint32_t)ts, caplen, wirelen};
     memcpy(b, h, 28);
     size_t o = 28;
     memcpy(b + o, data, caplen);
     o += caplen;
     memset(b + o, 0, pad);
     o += pad;
-    if (cl) {
-        uint16_t oh[2] = {1, (uint16_t)cl};
+    if (clen) {
+        uint16_t oh[2] = {1, (uint16_t)clen};
         memcpy(b + o, oh, 4);
         o += 4;
-        memcpy(b + o, comment, cl);
-        o += cl;
-        size_t cp = (4 - cl % 4) % 4;
+        memcpy(b + o, comment, clen);
+        o += clen;
+        size_t cp = (4 - clen % 4) % 4;
         memset(b + o, 0, cp);
         o += cp;
         memset(b + o, 0, 4); /* opt_endofopt */
         o += 4;
     }
     memcpy(b + o, &total, 4);
-    o += 4;
-    w->blk_len += (uint32_t)o;
+}
+
+int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_nsec,
+                     const uint8_t *data, uint32_t caplen, uint32_t wirelen, const char *comment)
+{
+    int ifid = iface(w, linktype);
+    if (ifid < 0)
+        return -1;
+    size_t cl = comment ? strlen(comment) : 0;
+    size_t total = vsa_pcapng_epb_size(caplen, cl);
+    uint8_t *b = reserve(w, total);
+    if (!b)
+        return -1;
+    vsa_pcapng_epb(b, ts_sec, ts_nsec, data, caplen, wirelen, comment, cl);
+    uint32_t id = (uint32_t)ifid;
+    memcpy(b + 8, &id, 4);
+    w->blk_len += (uint32_t)total;
     return 0;
+}
+
+/* Everything buffered so far (blocks, stdio) out, so that what comes next can
+ * go to the file descriptor directly. */
+static int drain(vsa_pcapng *w)
+{
+    if (flush_out(w) < 0)
+        return -1;
+    if (fflush(w->f) != 0) {
+        snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* writev until all of iov[0..n) is written (short writes, EINTR). */
+static int write_all(vsa_pcapng *w, struct iovec *iov, int n)
+{
+    int fd = fileno(w->f);
+    while (n > 0) {
+        ssize_t k = writev(fd, iov, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(w->error, sizeof w->error, "%s: write error: %s", w->path, strerror(errno));
+            return -1;
+        }
+        while (n > 0 && (size_t)k >= iov->iov_len) {
+            k -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (uint8_t *)iov->iov_base + k;
+            iov->iov_len -= (size_t)k;
+        }
+    }
+    return 0;
+}
+
+int vsa_pcapng_write_epbs(vsa_pcapng *w, uint8_t *const *epb, const uint32_t *len,
+                          const int *linktype, size_t n)
+{
+    enum { MAXV = 256 };
+    struct iovec iov[MAXV];
+    int nv = 0;
+    if (drain(w) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int known = -1;
+        for (int k = 0; k < w->n_if; k++)
+            if (w->linktype[k] == linktype[i])
+                known = k;
+        if (known < 0 || nv == MAXV) {
+            /* what is gathered goes first, then a new link type's IDB */
+            if (write_all(w, iov, nv) < 0)
+                return -1;
+            nv = 0;
+            if (known < 0 && ((known = iface(w, linktype[i])) < 0 || drain(w) < 0))
+                return -1;
+        }
+        uint32_t id = (uint32_t)known;
+        memcpy(epb[i] + 8, &id, 4);
+        iov[nv].iov_base = epb[i];
+        iov[nv].iov_len = len[i];
+        nv++;
+    }
+    return write_all(w, iov, nv);
 }
 
 int vsa_pcapng_close(vsa_pcapng *w)

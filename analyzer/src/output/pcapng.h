@@ -29,6 +29,17 @@ int vsa_pcapng_open(vsa_pcapng *w, const char *path, const char *app);
 /* Write one packet; comment may be NULL. 0 or -1. */
 int vsa_pcapng_write(vsa_pcapng *w, int linktype, int64_t ts_sec, uint32_t ts_nsec,
                      const uint8_t *data, uint32_t caplen, uint32_t wirelen, const char *comment);
+/* The same in two steps, for the pipeline's threads: vsa_pcapng_epb builds
+ * one Enhanced Packet Block (vsa_pcapng_epb_size bytes, interface id left 0)
+ * in any buffer, by the thread that has the packet; vsa_pcapng_write_epbs
+ * later writes n such blocks in order without copying them (writev), after
+ * setting their interface ids and announcing new link types first. The
+ * blocks must stay writable until it returns. comment may be NULL. 0 or -1. */
+size_t vsa_pcapng_epb_size(uint32_t caplen, size_t clen);
+void vsa_pcapng_epb(uint8_t *b, int64_t ts_sec, uint32_t ts_nsec, const uint8_t *data,
+                    uint32_t caplen, uint32_t wirelen, const char *comment, size_t clen);
+int vsa_pcapng_write_epbs(vsa_pcapng *w, uint8_t *const *epb, const uint32_t *len,
+                          const int *linktype, size_t n);
 int vsa_pcapng_close(vsa_pcapng *w);
 
 #endif

@@ -780,8 +780,9 @@ static bool learn_esp(vsa_run *r, const vsa_esp_sa *sa)
 
 static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const uint8_t *src,
                           const uint8_t *dst);
-static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
-                        int linktype, const void *d, size_t n, size_t wire, const char *comment);
+static void par_out_line(struct par_out *o, uint64_t frame_no, const char *s, size_t n);
+static void par_out_epb(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                        int linktype, const uint8_t *d, size_t n, size_t wire, const char *comment);
 static size_t par_out_mark(const struct par_out *o);
 static void par_out_reset(struct par_out *o, size_t mark);
 
@@ -2147,7 +2148,7 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
         return;
     f->wrote = true;
     if (r->pout) {
-        par_out_add(r->pout, f->frame_no, f->ts_sec, f->ts_nsec, linktype, d, n, wire, comment);
+        par_out_epb(r->pout, f->frame_no, f->ts_sec, f->ts_nsec, linktype, d, n, wire, comment);
         return;
     }
     if (vsa_pcapng_write(&r->w, linktype, f->ts_sec, f->ts_nsec, d, (uint32_t)n, (uint32_t)wire,
@@ -2163,7 +2164,7 @@ static void write_frame(vsa_run *r, frame_ctx *f, int linktype, const uint8_t *d
 static void emit_line(vsa_run *r, const frame_ctx *f, const char *s, size_t n)
 {
     if (r->pout)
-        par_out_add(r->pout, f->frame_no, f->ts_sec, f->ts_nsec, -1, s, n, 0, NULL);
+        par_out_line(r->pout, f->frame_no, s, n);
     else
         fprintf(r->o.out, "%.*s\n", (int)n, s);
 }
@@ -2530,10 +2531,9 @@ int vsa_run_finish(vsa_run *r)
  * grows to the largest batch's output once and is reused. */
 typedef struct par_orec {
     uint64_t frame_no;
-    int64_t ts_sec;
-    uint32_t ts_nsec, len, wirelen, clen; /* clen: comment bytes incl. its NUL, 0: none */
-    int32_t linktype;                     /* -1: a line of text (decode) */
-    uint32_t size;                        /* of the whole record */
+    uint32_t len;     /* bytes after the header: the line, or the whole EPB */
+    int32_t linktype; /* -1: a line of text (decode); else an EPB of that link type */
+    uint32_t size;    /* of the whole record */
 } par_orec;
 
 struct par_out {
@@ -2550,11 +2550,10 @@ static void par_out_reset(struct par_out *o, size_t mark)
 {
     o->len = mark;
 }
-static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
-                        int linktype, const void *d, size_t n, size_t wire, const char *comment)
+/* Room for a record of `body` bytes; NULL (and failed) when memory runs out. */
+static uint8_t *par_out_reserve(struct par_out *o, uint64_t frame_no, int linktype, size_t body)
 {
-    size_t cl = comment ? strlen(comment) + 1 : 0;
-    size_t size = (sizeof(par_orec) + n + cl + 7) & ~(size_t)7;
+    size_t size = (sizeof(par_orec) + body + 7) & ~(size_t)7;
     if (o->len + size > o->cap) {
         size_t nc = o->cap ? o->cap : 65536;
         while (nc < o->len + size)
@@ -2562,19 +2561,36 @@ static void par_out_add(struct par_out *o, uint64_t frame_no, int64_t ts_sec, ui
         uint8_t *nb = realloc(o->buf, nc);
         if (!nb) {
             o->failed = true;
-            return;
+            return NULL;
         }
         o->buf = nb;
         o->cap = nc;
     }
-    par_orec h = {frame_no, ts_sec, ts_nsec, (uint32_t)n, (uint32_t)wire, (uint32_t)cl,
-                  (int32_t)linktype, (uint32_t)size};
+    par_orec h = {frame_no, (uint32_t)body, (int32_t)linktype, (uint32_t)size};
     uint8_t *at = o->buf + o->len;
     memcpy(at, &h, sizeof h);
-    memcpy(at + sizeof h, d, n);
-    if (cl)
-        memcpy(at + sizeof h + n, comment, cl);
     o->len += size;
+    return at + sizeof h;
+}
+
+static void par_out_line(struct par_out *o, uint64_t frame_no, const char *s, size_t n)
+{
+    uint8_t *d = par_out_reserve(o, frame_no, -1, n);
+    if (d)
+        memcpy(d, s, n);
+}
+
+/* decrypt: the packet as the Enhanced Packet Block it will be in the file,
+ * built by the thread that decrypted it; the writer then hands the blocks
+ * to the kernel where they are (vsa_pcapng_write_epbs), without a copy */
+static void par_out_epb(struct par_out *o, uint64_t frame_no, int64_t ts_sec, uint32_t ts_nsec,
+                        int linktype, const uint8_t *d, size_t n, size_t wire, const char *comment)
+{
+    size_t cl = comment ? strlen(comment) : 0;
+    size_t len = vsa_pcapng_epb_size((uint32_t)n, cl);
+    uint8_t *b = par_out_reserve(o, frame_no, linktype, len);
+    if (b)
+        vsa_pcapng_epb(b, ts_sec, ts_nsec, d, (uint32_t)n, (uint32_t)wire, comment, cl);
 }
 
 typedef struct par_rec {
@@ -2794,7 +2810,22 @@ typedef struct par_writer {
     bool failed, ended;
     char error[300];
     par_batch *held[64]; /* the round being collected */
+    /* decrypt: the round's blocks in frame order, written in groups */
+    size_t n_epb;
+    uint8_t *epb[1024];
+    uint32_t epb_len[1024];
+    int epb_lt[1024];
 } par_writer;
+
+static void par_write_epbs(par_writer *x)
+{
+    if (x->n_epb && !x->failed &&
+        vsa_pcapng_write_epbs(x->png, x->epb, x->epb_len, x->epb_lt, x->n_epb) < 0) {
+        x->failed = true;
+        snprintf(x->error, sizeof x->error, "%s", x->png->error);
+    }
+    x->n_epb = 0;
+}
 
 /* Write the oldest round once every worker has finished its batch of it.
  * block: wait for the workers; otherwise return false when one is not done. */
@@ -2834,21 +2865,23 @@ static bool par_collect(par_writer *x, bool block)
         do {
             par_orec h;
             memcpy(&h, base + pos[best], sizeof h);
-            const uint8_t *d = base + pos[best] + sizeof h;
+            uint8_t *d = b[best]->out.buf + pos[best] + sizeof h;
             if (h.linktype < 0) {
                 fwrite(d, 1, h.len, x->out);
                 fputc('\n', x->out);
             } else if (x->png && !x->failed) {
-                if (vsa_pcapng_write(x->png, h.linktype, h.ts_sec, h.ts_nsec, d, h.len, h.wirelen,
-                                     h.clen ? (const char *)d + h.len : NULL) < 0) {
-                    x->failed = true;
-                    snprintf(x->error, sizeof x->error, "%s", x->png->error);
-                }
+                x->epb[x->n_epb] = d;
+                x->epb_len[x->n_epb] = h.len;
+                x->epb_lt[x->n_epb] = h.linktype;
+                if (++x->n_epb == sizeof x->epb / sizeof x->epb[0])
+                    par_write_epbs(x);
             }
             pos[best] += h.size;
         } while (pos[best] < b[best]->out.len &&
                  ((const par_orec *)(void *)(base + pos[best]))->frame_no == bf);
     }
+    if (x->png) /* before the batches (where the blocks are) go back */
+        par_write_epbs(x);
     if (b[0]->end)
         x->ended = true;
     for (unsigned t = 0; t < x->n; t++) {

@@ -210,6 +210,91 @@ Test(an_input, pcapng_round_trip_through_libpcap_and_tshark)
     remove(path);
 }
 
+static size_t slurp(const char *path, uint8_t *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    size_t n = fread(buf, 1, cap, f);
+    cr_assert(n < cap, "%s fits", path);
+    fclose(f);
+    return n;
+}
+
+/* The threads' path (blocks built apart by vsa_pcapng_epb, written in
+ * groups by vsa_pcapng_write_epbs with writev) gives the same file as the
+ * one-step writer: every payload and comment length modulo 4, a second link
+ * type announced (IDB) at the first packet that uses it, more blocks in a
+ * group than one writev takes, and a packet written the one-step way between
+ * groups. tshark, an independent reader, then finds every packet. */
+Test(an_input, pcapng_blocks_written_in_groups_equal_one_by_one)
+{
+    const char *p1 = tmpname("ng1"), *p2 = tmpname("ng2");
+    vsa_pcapng w1, w2;
+    cr_assert_eq(vsa_pcapng_open(&w1, p1, "vpnscope test"), 0, "%s", w1.error);
+    cr_assert_eq(vsa_pcapng_open(&w2, p2, "vpnscope test"), 0, "%s", w2.error);
+    uint8_t data[64];
+    for (int i = 0; i < 64; i++)
+        data[i] = (uint8_t)(i * 7);
+    static const char *const comments[] = {NULL, "a", "ab", "abc", "abcd", "vpnscope: decrypted"};
+    enum { NB = 540, NC = sizeof comments / sizeof comments[0] };
+    static uint8_t store[NB][128];
+    static uint8_t *epb[NB];
+    static uint32_t len[NB];
+    static int lt[NB];
+    for (size_t k = 0; k < NB; k++) {
+        uint32_t pl = (uint32_t)(k / NC % 9);
+        const char *cm = comments[k % NC];
+        size_t cl = cm ? strlen(cm) : 0;
+        /* Ethernet, then raw IP from the 300th packet on, every third */
+        lt[k] = k >= 300 && k % 3 == 2 ? 101 : 1;
+        size_t n = vsa_pcapng_epb_size(pl, cl);
+        cr_assert(n < sizeof store[0]);
+        cr_assert_eq(n % 4, 0, "blocks are 32-bit aligned");
+        memset(store[k], 0xEE, sizeof store[k]);
+        vsa_pcapng_epb(store[k], 1700000000 + (int64_t)k, (uint32_t)k, data, pl, pl + 3, cm, cl);
+        cr_assert_eq(store[k][n], 0xEE, "nothing written past the size given");
+        epb[k] = store[k];
+        len[k] = (uint32_t)n;
+        if (k == 300)
+            cr_assert_eq(vsa_pcapng_write(&w1, 1, 5, 6, data, 7, 7, "between"), 0);
+        cr_assert_eq(vsa_pcapng_write(&w1, lt[k], 1700000000 + (int64_t)k, (uint32_t)k, data, pl,
+                                      pl + 3, cm),
+                     0);
+    }
+    /* groups of 1, 299 (past one writev's 256) and the rest */
+    cr_assert_eq(vsa_pcapng_write_epbs(&w2, epb, len, lt, 1), 0, "%s", w2.error);
+    cr_assert_eq(vsa_pcapng_write_epbs(&w2, epb + 1, len + 1, lt + 1, 299), 0, "%s", w2.error);
+    cr_assert_eq(vsa_pcapng_write(&w2, 1, 5, 6, data, 7, 7, "between"), 0);
+    cr_assert_eq(vsa_pcapng_write_epbs(&w2, epb + 300, len + 300, lt + 300, NB - 300), 0, "%s",
+                 w2.error);
+    cr_assert_eq(vsa_pcapng_close(&w1), 0);
+    cr_assert_eq(vsa_pcapng_close(&w2), 0);
+    static uint8_t a[1 << 17], b[1 << 17];
+    size_t n1 = slurp(p1, a, sizeof a), n2 = slurp(p2, b, sizeof b);
+    cr_assert_gt(n1, 20000u);
+    cr_assert_eq(n1, n2);
+    cr_assert_arr_eq(a, b, n1);
+    const char *fields[] = {"frame.number", "frame.encap_type", "frame.len", NULL};
+    char **lines = vs_tshark_fields(p2, NULL, fields);
+    if (lines) {
+        size_t n = 0;
+        for (; lines[n]; n++) {
+            /* WTAP_ENCAP_ETHERNET 1, WTAP_ENCAP_RAW_IP 7; frame.len is the wire length */
+            size_t k = n < 300 ? n : n - 1;
+            char want[64];
+            if (n == 300)
+                snprintf(want, sizeof want, "301|1|7");
+            else
+                snprintf(want, sizeof want, "%zu|%d|%zu", n + 1, lt[k] == 101 ? 7 : 1, k / NC % 9 + 3);
+            cr_assert_str_eq(lines[n], want);
+        }
+        cr_assert_eq(n, NB + 1);
+        vs_lines_free(lines);
+    }
+    remove(p1);
+    remove(p2);
+}
+
 Test(an_input, pcapng_unwritable_path)
 {
     vsa_pcapng w;

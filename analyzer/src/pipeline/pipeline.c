@@ -2630,6 +2630,7 @@ struct par_shared {
     unsigned nthreads;
     const vsa_keys *keys;
     double read_cost; /* thread 0's extra work per packet: reading (and writing the output) */
+    double out_cost;  /* building a packet's output, where the SA is (decode, decrypt) */
     double load[64]; /* estimated microseconds per packet round, per thread (par_owner) */
     par_owner_ent ent[PAR_OWNERS];
     size_t n;
@@ -2647,23 +2648,25 @@ static size_t par_hash(uint32_t spi, uint8_t af, const uint8_t *src)
 }
 
 /* The thread that decrypts this sender's SA; assigned on first sight. */
-/* Rough cost of one packet of an SA, in microseconds on the machine of
- * tests/perf/README.md (one thread's rate there, less the reading): only the
- * proportions matter, to balance the threads. */
-#define PAR_READ_COST 0.1  /* reading one packet (libpcap, routing, copying) */
-#define PAR_WRITE_COST 0.05 /* merging and writing its output (decode, decrypt) */
+/* Rough cost of one packet of an SA, in microseconds of one thread on the
+ * machine of tests/perf/README.md (measured there per thread, 2026-11-29,
+ * after the frame decoder's fast path): only the proportions matter, to
+ * balance the threads. */
+#define PAR_READ_COST 0.14  /* reading one packet (libpcap, routing, copying) */
+#define PAR_WRITE_COST 0.02 /* merging and writing its output (decode, decrypt) */
+#define PAR_OUT_COST 0.05   /* building a packet's output (decode, decrypt), by the SA's thread */
 static double par_cost(const vsa_esp_sa *k)
 {
     if (!k)
         return 0.05; /* counted, not decrypted */
     switch (k->enc) {
-    case VSA_ENC_NULL: return 0.15;
+    case VSA_ENC_NULL: return 0.10;
     case VSA_ENC_DES_CBC: return 6.0;
     case VSA_ENC_3DES_CBC: return 17.0;
-    case VSA_ENC_AES_GCM: return 0.38;
+    case VSA_ENC_AES_GCM: return 0.27;
     case VSA_ENC_AES_CTR:
-    case VSA_ENC_CHACHA20_POLY1305: return 0.45;
-    default: return 0.5;
+    case VSA_ENC_CHACHA20_POLY1305: return 0.33;
+    default: return 0.435; /* AES-CBC with HMAC-SHA1 */
     }
 }
 
@@ -2686,7 +2689,7 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                  * much: thread 0 also reads every packet, so each new SA
                  * adds the reading to its load, and the SA's own cost goes
                  * to the thread it joins (the benchmark's 8 SAs on 2 threads,
-                 * sa: AES 3 and 5, 3DES 4 and 4) */
+                 * AES-CBC 3 and 5, AES-GCM 2 and 6, 3DES 4 and 4) */
                 p->load[0] += p->read_cost;
                 unsigned best = 0;
                 for (unsigned t = 1; t < p->nthreads; t++)
@@ -2695,8 +2698,10 @@ static unsigned par_owner(struct par_shared *p, uint32_t spi, uint8_t af, const 
                 e->owner = best;
                 /* the other threads get their packets copied, a little
                  * colder in the cache than thread 0's own (+10%) */
-                p->load[best] += par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL) *
-                                 (best ? 1.1 : 1.0);
+                p->load[best] +=
+                    (par_cost(p->keys ? vsa_keys_find_esp(p->keys, af, src, dst, spi) : NULL) +
+                     p->out_cost) *
+                    (best ? 1.1 : 1.0);
                 p->n++;
                 own = e->owner;
             }
@@ -3182,6 +3187,7 @@ int vsa_run_parallel(const vsa_opts *o, const vsa_keys *keys, char *const *paths
     sh->nthreads = n;
     sh->keys = keys;
     sh->read_cost = PAR_READ_COST + (ordered ? PAR_WRITE_COST : 0);
+    sh->out_cost = ordered ? PAR_OUT_COST : 0;
     for (unsigned t = 0; t < n; t++) {
         vsa_opts ot = *o;
         ot.progress = 0; /* the reader draws it */

@@ -530,6 +530,11 @@ Test(frame, checksum_verdicts_per_layer)
 
 #include "../../dissectors/core/src/frame_int.h"
 
+/* A field added to vs_frame or vs_layer must be filled by the fast path too
+ * (frame.c) and compared here: these sizes change with it (64-bit hosts). */
+_Static_assert(sizeof(void *) != 8 || (offsetof(vs_frame, layers) == 104 && sizeof(vs_layer) == 64),
+               "vs_frame / vs_layer changed: update vs__frame_fast_esp and same_frame");
+
 /* Every field of two frames, and their layers byte for byte (both paths
  * clear a layer whole before filling it). */
 static void same_frame(const vs_frame *a, const vs_frame *b, const char *what)

@@ -509,37 +509,54 @@ static void ip_proto(walk *w, vs_cursor *c, uint8_t proto, const vs_ip_msg *ip)
 }
 
 /* The frame of nearly every packet of a big ESP capture, without the walk:
- * Ethernet II, a 20-byte IPv4 header that is whole, consistent (length to
- * the end of the capture, checksum good) and not a fragment, then ESP. Only
- * without a tree (nothing to show, no problems to record: the analyzer's
- * case). It fills exactly what the walk below fills for such a frame; the
- * unit tests compare the two on every frame they build. false: take the walk. */
+ * Ethernet II (with at most one 802.1Q tag), a 20-byte IPv4 header that is
+ * whole, consistent (length to the end of the capture, checksum good) and not
+ * a fragment, then ESP. Only without a tree (nothing to show, no problems to
+ * record: the analyzer's case). It fills exactly what the walk below fills
+ * for such a frame; the unit tests and fuzz_frame compare the two. false:
+ * take the walk. */
 bool vs__frame_fast_esp(int linktype, const uint8_t *d, size_t caplen, size_t wirelen, vs_frame *out)
 {
-    if (linktype != VS_LINKTYPE_ETHERNET || wirelen > caplen || caplen < 14 + 28 || d[12] != 0x08 ||
-        d[13] != 0x00)
+    if (linktype != VS_LINKTYPE_ETHERNET || wirelen > caplen || caplen < 14 + 28)
         return false;
-    const uint8_t *ip = d + 14;
+    size_t o = 14; /* where IPv4 starts */
+    bool tag = d[12] == 0x81 && d[13] == 0x00;
+    if (tag) {
+        o = 18;
+        if (caplen < 18 + 28 || d[16] != 0x08 || d[17] != 0x00)
+            return false;
+    } else if (d[12] != 0x08 || d[13] != 0x00) {
+        return false;
+    }
+    const uint8_t *ip = d + o;
     size_t tl = (size_t)ip[2] << 8 | ip[3];
-    if (ip[0] != 0x45 || tl < 28 || 14 + tl != caplen || ip[9] != VS_IPPROTO_ESP ||
+    if (ip[0] != 0x45 || tl < 28 || o + tl != caplen || ip[9] != VS_IPPROTO_ESP ||
         ((ip[6] & 0xBF) | ip[7]) != 0 || vs_inet_fold(vs_inet_sum(ip, 20, 0)) != 0)
         return false;
     /* each field set, and each layer cleared on its own: one memset of it all
      * compiles to `rep stos`, which costs more here than the rest (perf) */
+    size_t n = tag ? 4 : 3;
     out->linktype = linktype;
     out->status = VS_OK;
     out->trailer = sp(0, 0);
-    out->n_layers = out->n_layers_total = 3;
+    out->n_layers = out->n_layers_total = n;
     out->ip_depth = 1;
     vs_layer *l = out->layers;
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < n; i++)
         memset(&l[i], 0, sizeof l[i]);
     l[0].kind = VS_L_ETH;
     l[0].span = sp(0, caplen);
-    l[0].u.link.ethertype = 0x0800;
+    l[0].u.link.ethertype = (uint16_t)(d[12] << 8 | d[13]);
+    if (tag) {
+        l++;
+        l[0].kind = VS_L_VLAN;
+        l[0].span = sp(12, caplen - 12);
+        l[0].u.link.vlan_id = (uint16_t)((d[14] & 0x0F) << 8 | d[15]);
+        l[0].u.link.ethertype = 0x0800;
+    }
     l[1].kind = VS_L_IPV4;
     l[1].cksum = VS_CK_GOOD;
-    l[1].span = sp(14, tl);
+    l[1].span = sp(o, tl);
     l[1].u.ip.version = 4;
     l[1].u.ip.proto = VS_IPPROTO_ESP;
     memcpy(l[1].u.ip.src, ip + 12, 4);
@@ -547,14 +564,14 @@ bool vs__frame_fast_esp(int linktype, const uint8_t *d, size_t caplen, size_t wi
     l[1].u.ip.frag_id = (uint32_t)ip[4] << 8 | ip[5];
     const uint8_t *e = ip + 20;
     l[2].kind = VS_L_ESP;
-    l[2].span = sp(34, tl - 20);
+    l[2].span = sp(o + 20, tl - 20);
     l[2].u.esp.spi = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | (uint32_t)e[2] << 8 | e[3];
     l[2].u.esp.seq = (uint32_t)e[4] << 24 | (uint32_t)e[5] << 16 | (uint32_t)e[6] << 8 | e[7];
     out->app = VS_APP_ESP;
     out->reason = VS_FR_APP;
     out->detail = VS_IPPROTO_ESP;
-    out->app_span = sp(34, tl - 20);
-    out->app_cur = (vs_cursor){d, 34, caplen, caplen, VS_OK};
+    out->app_span = sp(o + 20, tl - 20);
+    out->app_cur = (vs_cursor){d, o + 20, caplen, caplen, VS_OK};
     return true;
 }
 

@@ -583,7 +583,8 @@ static bool fast_equals_walk(const uint8_t *b, size_t caplen, size_t wirelen, co
     return true;
 }
 
-static size_t esp_frame(uint8_t *b, size_t esp_len, uint16_t ff, bool fix_cksum, int vlan)
+/* Ethernet [802.1Q vlan] / IPv4 / [UDP natt_port -> 4500] / ESP of esp_len bytes */
+static size_t esp_frame(uint8_t *b, size_t esp_len, uint16_t ff, bool fix_cksum, int vlan, bool natt)
 {
     static const uint8_t eth[12] = {0, 1, 2, 3, 4, 5, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15};
     memcpy(b, eth, 12);
@@ -596,13 +597,18 @@ static size_t esp_frame(uint8_t *b, size_t esp_len, uint16_t ff, bool fix_cksum,
     b[o++] = 0x08;
     b[o++] = 0x00;
     uint8_t *ip = b + o;
-    size_t tl = 20 + esp_len;
+    size_t ul = natt ? 8 : 0;
+    size_t tl = 20 + ul + esp_len;
     const uint8_t h[20] = {0x45, 0x10, (uint8_t)(tl >> 8), (uint8_t)tl, 0xbe, 0xef,
-                           (uint8_t)(ff >> 8), (uint8_t)ff, 64, 50, 0, 0, 192, 0, 2, 1,
+                           (uint8_t)(ff >> 8), (uint8_t)ff, 64, natt ? 17 : 50, 0, 0, 192, 0, 2, 1,
                            198, 51, 100, 7};
     memcpy(ip, h, 20);
+    if (natt) {
+        const uint8_t uh[8] = {0x11, 0x94, 0x11, 0x94, (uint8_t)((tl - 20) >> 8), (uint8_t)(tl - 20), 0, 0};
+        memcpy(ip + 20, uh, 8);
+    }
     for (size_t i = 0; i < esp_len; i++)
-        ip[20 + i] = (uint8_t)(0x31 + i * 13);
+        ip[20 + ul + i] = (uint8_t)(0x31 + i * 13);
     if (fix_cksum) {
         uint16_t ck = vs_inet_fold(vs_inet_sum(ip, 20, 0));
         ip[10] = (uint8_t)(ck >> 8);
@@ -615,15 +621,17 @@ Test(frame, fast_path_equals_the_walk)
 {
     static uint8_t b[2048];
     unsigned taken = 0, tried = 0;
-    char what[96];
-    for (int tagged = 0; tagged < 2; tagged++) {
-        int vlan = tagged ? 0x123 : -1;
-        size_t l2 = tagged ? 18 : 14; /* where IPv4 starts */
+    char what[112];
+    for (int shape = 0; shape < 4; shape++) {
+        int vlan = shape & 1 ? 0x123 : -1;
+        bool natt = shape & 2;
+        size_t l2 = vlan >= 0 ? 18 : 14; /* where IPv4 starts */
+        size_t hl = l2 + 20 + (natt ? 8 : 0) + 8; /* through the ESP header */
         /* valid frames: every ESP length from none to 300 bytes, DF or not */
         for (size_t el = 0; el <= 300; el++)
             for (int df = 0; df < 2; df++) {
-                size_t n = esp_frame(b, el, df ? 0x4000 : 0, true, vlan);
-                snprintf(what, sizeof what, "vlan %d esp_len %zu df %d", vlan, el, df);
+                size_t n = esp_frame(b, el, df ? 0x4000 : 0, true, vlan, natt);
+                snprintf(what, sizeof what, "vlan %d natt %d esp_len %zu df %d", vlan, natt, el, df);
                 bool took = fast_equals_walk(b, n, n, what);
                 tried++;
                 taken += took;
@@ -639,14 +647,14 @@ Test(frame, fast_path_equals_the_walk)
                     cr_assert(fast_equals_walk(b, n, n - 1, "wire shorter than captured"));
                 }
             }
-        /* every header byte changed (checksum fixed again, and not): whatever the
-         * fast path still takes, it decodes as the walk does */
+        /* every header byte changed (IPv4 checksum fixed again, and not):
+         * whatever the fast path still takes, it decodes as the walk does */
         static const uint8_t vals[] = {0x00, 0x01, 0x08, 0x11, 0x20, 0x2f, 0x32, 0x40, 0x45, 0x46,
-                                       0x4f, 0x80, 0x81, 0x86, 0x88, 0xa8, 0xbf, 0xdd, 0xff};
-        for (size_t pos = 0; pos < l2 + 20 + 8; pos++)
+                                       0x4f, 0x80, 0x81, 0x86, 0x88, 0x94, 0xa8, 0xbf, 0xdd, 0xff};
+        for (size_t pos = 0; pos < hl; pos++)
             for (size_t v = 0; v < sizeof vals; v++)
                 for (int fix = 0; fix < 2; fix++) {
-                    size_t n = esp_frame(b, 64, 0x4000, true, vlan);
+                    size_t n = esp_frame(b, 64, 0x4000, true, vlan, natt);
                     b[pos] = vals[v];
                     size_t ck = l2 + 10;
                     if (fix && pos >= l2 && pos < l2 + 20 && pos != ck && pos != ck + 1) {
@@ -655,27 +663,49 @@ Test(frame, fast_path_equals_the_walk)
                         b[ck] = (uint8_t)(c >> 8);
                         b[ck + 1] = (uint8_t)c;
                     }
-                    snprintf(what, sizeof what, "vlan %d byte %zu = 0x%02x, checksum %s", vlan, pos,
-                             vals[v], fix ? "fixed" : "as is");
+                    snprintf(what, sizeof what, "vlan %d natt %d byte %zu = 0x%02x, checksum %s", vlan,
+                             natt, pos, vals[v], fix ? "fixed" : "as is");
                     tried++;
                     taken += fast_equals_walk(b, n, n, what);
                 }
         /* the flags and fragment offset word: only 0 and DF are plain packets */
         for (unsigned ff = 0; ff < 0x10000; ff += 0x0fff) {
-            size_t n = esp_frame(b, 64, (uint16_t)ff, true, vlan);
-            snprintf(what, sizeof what, "vlan %d flags/offset 0x%04x", vlan, ff);
+            size_t n = esp_frame(b, 64, (uint16_t)ff, true, vlan, natt);
+            snprintf(what, sizeof what, "vlan %d natt %d flags/offset 0x%04x", vlan, natt, ff);
             bool took = fast_equals_walk(b, n, n, what);
             cr_assert_eq(took, ff == 0 || ff == 0x4000, "%s", what);
         }
     }
     /* every VLAN id and priority comes through as the walk reads it */
     for (int id = 0; id < 0x1000; id += 0x0ff) {
-        size_t n = esp_frame(b, 64, 0, true, id);
+        size_t n = esp_frame(b, 64, 0, true, id, false);
         b[14] = (uint8_t)(b[14] ^ 0xE0); /* other PCP / DEI bits */
         snprintf(what, sizeof what, "vlan id %d", id);
         cr_assert(fast_equals_walk(b, n, n, what), "%s", what);
     }
+    /* UDP: which port pairs are ESP in UDP 4500 (the walk looks at the
+     * destination first: 500 there is IKE, 848 GDOI), a checksum to verify,
+     * the non-ESP marker (IKE), a length that is not the packet's */
+    static const struct { unsigned sport, dport; bool esp; } ports[] = {
+        {4500, 4500, true}, {500, 4500, true}, {1234, 4500, true}, {4500, 1234, true},
+        {4500, 500, false}, {4500, 848, false}, {1234, 1234, false}, {500, 500, false}};
+    for (size_t k = 0; k < sizeof ports / sizeof ports[0]; k++) {
+        size_t n = esp_frame(b, 64, 0, true, -1, true);
+        b[34] = (uint8_t)(ports[k].sport >> 8), b[35] = (uint8_t)ports[k].sport;
+        b[36] = (uint8_t)(ports[k].dport >> 8), b[37] = (uint8_t)ports[k].dport;
+        snprintf(what, sizeof what, "ports %u -> %u", ports[k].sport, ports[k].dport);
+        cr_assert_eq(fast_equals_walk(b, n, n, what), ports[k].esp, "%s", what);
+    }
+    size_t n = esp_frame(b, 64, 0, true, -1, true);
+    b[40] = 0x12; /* a UDP checksum: the walk verifies it */
+    cr_assert(!fast_equals_walk(b, n, n, "udp checksum"));
+    n = esp_frame(b, 64, 0, true, -1, true);
+    memset(b + 42, 0, 4); /* non-ESP marker: IKE */
+    cr_assert(!fast_equals_walk(b, n, n, "marker"));
+    n = esp_frame(b, 64, 0, true, -1, true);
+    b[39] = (uint8_t)(b[39] - 1); /* UDP length one short: surplus byte */
+    cr_assert(!fast_equals_walk(b, n, n, "udp length"));
     cr_log_info("fast path: %u of %u frames taken, all equal to the walk", taken, tried);
-    cr_assert_gt(taken, 1200u);
+    cr_assert_gt(taken, 2400u);
     cr_assert_lt(taken, tried);
 }

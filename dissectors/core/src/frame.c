@@ -511,7 +511,7 @@ static void ip_proto(walk *w, vs_cursor *c, uint8_t proto, const vs_ip_msg *ip)
 /* The frame of nearly every packet of a big ESP capture, without the walk:
  * Ethernet II (with at most one 802.1Q tag), a 20-byte IPv4 header that is
  * whole, consistent (length to the end of the capture, checksum good) and not
- * a fragment, then ESP. Only without a tree (nothing to show, no problems to
+ * a fragment, then ESP, directly or in UDP 4500 (NAT-T). Only without a tree (nothing to show, no problems to
  * record: the analyzer's case). It fills exactly what the walk below fills
  * for such a frame; the unit tests and fuzz_frame compare the two. false:
  * take the walk. */
@@ -530,12 +530,31 @@ bool vs__frame_fast_esp(int linktype, const uint8_t *d, size_t caplen, size_t wi
     }
     const uint8_t *ip = d + o;
     size_t tl = (size_t)ip[2] << 8 | ip[3];
-    if (ip[0] != 0x45 || tl < 28 || o + tl != caplen || ip[9] != VS_IPPROTO_ESP ||
-        ((ip[6] & 0xBF) | ip[7]) != 0 || vs_inet_fold(vs_inet_sum(ip, 20, 0)) != 0)
+    if (ip[0] != 0x45 || tl < 28 || o + tl != caplen ||
+        (ip[9] != VS_IPPROTO_ESP && ip[9] != VS_IPPROTO_UDP) || ((ip[6] & 0xBF) | ip[7]) != 0 ||
+        vs_inet_fold(vs_inet_sum(ip, 20, 0)) != 0)
         return false;
+    size_t e = o + 20; /* where ESP starts */
+    const uint8_t *u = ip + 20;
+    bool udp = ip[9] == VS_IPPROTO_UDP;
+    if (udp) {
+        /* RFC 3948 ESP in UDP 4500: the UDP length to the end of the packet,
+         * checksum 0 (what senders use; a checksum to verify takes the walk),
+         * 4500 where the walk looks for it first (destination, then source,
+         * 500 and 848 being IKE and GDOI), a non-zero SPI where the non-ESP
+         * marker would be, and a whole ESP header */
+        unsigned sport = (unsigned)u[0] << 8 | u[1], dport = (unsigned)u[2] << 8 | u[3];
+        size_t ulen = (size_t)u[4] << 8 | u[5];
+        bool natt = dport == VS_PORT_NATT ||
+                    (sport == VS_PORT_NATT && dport != VS_PORT_IKE && dport != VS_PORT_GDOI);
+        e += 8;
+        if (!natt || ulen != tl - 20 || (u[6] | u[7]) != 0 || tl < 20 + 8 + 8 ||
+            (d[e] | d[e + 1] | d[e + 2] | d[e + 3]) == 0)
+            return false;
+    }
     /* each field set, and each layer cleared on its own: one memset of it all
      * compiles to `rep stos`, which costs more here than the rest (perf) */
-    size_t n = tag ? 4 : 3;
+    size_t n = 3 + tag + 2 * udp;
     out->linktype = linktype;
     out->status = VS_OK;
     out->trailer = sp(0, 0);
@@ -544,34 +563,48 @@ bool vs__frame_fast_esp(int linktype, const uint8_t *d, size_t caplen, size_t wi
     vs_layer *l = out->layers;
     for (size_t i = 0; i < n; i++)
         memset(&l[i], 0, sizeof l[i]);
-    l[0].kind = VS_L_ETH;
-    l[0].span = sp(0, caplen);
-    l[0].u.link.ethertype = (uint16_t)(d[12] << 8 | d[13]);
+    l->kind = VS_L_ETH;
+    l->span = sp(0, caplen);
+    l->u.link.ethertype = (uint16_t)(d[12] << 8 | d[13]);
+    l++;
     if (tag) {
+        l->kind = VS_L_VLAN;
+        l->span = sp(12, caplen - 12);
+        l->u.link.vlan_id = (uint16_t)((d[14] & 0x0F) << 8 | d[15]);
+        l->u.link.ethertype = 0x0800;
         l++;
-        l[0].kind = VS_L_VLAN;
-        l[0].span = sp(12, caplen - 12);
-        l[0].u.link.vlan_id = (uint16_t)((d[14] & 0x0F) << 8 | d[15]);
-        l[0].u.link.ethertype = 0x0800;
     }
-    l[1].kind = VS_L_IPV4;
-    l[1].cksum = VS_CK_GOOD;
-    l[1].span = sp(o, tl);
-    l[1].u.ip.version = 4;
-    l[1].u.ip.proto = VS_IPPROTO_ESP;
-    memcpy(l[1].u.ip.src, ip + 12, 4);
-    memcpy(l[1].u.ip.dst, ip + 16, 4);
-    l[1].u.ip.frag_id = (uint32_t)ip[4] << 8 | ip[5];
-    const uint8_t *e = ip + 20;
-    l[2].kind = VS_L_ESP;
-    l[2].span = sp(o + 20, tl - 20);
-    l[2].u.esp.spi = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | (uint32_t)e[2] << 8 | e[3];
-    l[2].u.esp.seq = (uint32_t)e[4] << 24 | (uint32_t)e[5] << 16 | (uint32_t)e[6] << 8 | e[7];
+    l->kind = VS_L_IPV4;
+    l->cksum = VS_CK_GOOD;
+    l->span = sp(o, tl);
+    l->u.ip.version = 4;
+    l->u.ip.proto = ip[9];
+    memcpy(l->u.ip.src, ip + 12, 4);
+    memcpy(l->u.ip.dst, ip + 16, 4);
+    l->u.ip.frag_id = (uint32_t)ip[4] << 8 | ip[5];
+    l++;
+    if (udp) {
+        l->kind = VS_L_UDP;
+        l->span = sp(o + 20, tl - 20);
+        l->u.udp.sport = (uint16_t)(u[0] << 8 | u[1]);
+        l->u.udp.dport = (uint16_t)(u[2] << 8 | u[3]);
+        l->u.udp.length = (uint16_t)(tl - 20);
+        l++;
+        l->kind = VS_L_NATT;
+        l->span = sp(e, caplen - e);
+        l->u.natt.kind = VS_NATT_ESP;
+        l++;
+    }
+    const uint8_t *p = d + e;
+    l->kind = VS_L_ESP;
+    l->span = sp(e, caplen - e);
+    l->u.esp.spi = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    l->u.esp.seq = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
     out->app = VS_APP_ESP;
     out->reason = VS_FR_APP;
-    out->detail = VS_IPPROTO_ESP;
-    out->app_span = sp(o + 20, tl - 20);
-    out->app_cur = (vs_cursor){d, o + 20, caplen, caplen, VS_OK};
+    out->detail = udp ? VS_PORT_NATT : VS_IPPROTO_ESP;
+    out->app_span = sp(e, caplen - e);
+    out->app_cur = (vs_cursor){d, e, caplen, caplen, VS_OK};
     return true;
 }
 

@@ -302,42 +302,27 @@ static int finish(vsa_ngr *r, vsa_ngr_frame *f, uint32_t id, size_t data_at, uin
     return 1;
 }
 
-/* Enhanced Packet Block (4.3):
- *   Interface ID (4) | Timestamp high (4) | low (4) | Captured Len (4) |
- *   Original Len (4) | Packet Data (padded) | Options */
-static int on_epb(vsa_ngr *r, uint64_t at, size_t n, vsa_ngr_frame *f)
+/* Enhanced Packet Block (4.3), and the obsolete Packet Block (appendix A),
+ * which differs only in its first word:
+ *   EPB: Interface ID (4)                  | Timestamp high (4) | low (4) |
+ *   PB:  Interface ID (2) | Drops Count (2) | Timestamp high (4) | low (4) |
+ *   then Captured Len (4) | Original Len (4) | Packet Data (padded) | Options */
+static int on_packet_block(vsa_ngr *r, uint64_t at, size_t n, vsa_ngr_frame *f, bool obsolete)
 {
-    uint32_t id, hi, lo, cap, orig;
-    if (!get32(r->buf, n, 0, r->swap, &id) || !get32(r->buf, n, 4, r->swap, &hi) ||
-        !get32(r->buf, n, 8, r->swap, &lo) || !get32(r->buf, n, 12, r->swap, &cap) ||
-        !get32(r->buf, n, 16, r->swap, &orig))
-        return fail(r, VSA_NGR_MALFORMED, at, true, "Enhanced Packet Block body of %zu bytes, 20 needed", n);
-    if (frame_if(r, at, id, "Enhanced Packet Block") < 0)
+    const char *name = obsolete ? "Packet Block" : "Enhanced Packet Block";
+    uint32_t id = 0, hi, lo, cap, orig;
+    uint16_t id16 = 0;
+    bool ok = obsolete ? get16(r->buf, n, 0, r->swap, &id16) : get32(r->buf, n, 0, r->swap, &id);
+    if (!ok || !get32(r->buf, n, 4, r->swap, &hi) || !get32(r->buf, n, 8, r->swap, &lo) ||
+        !get32(r->buf, n, 12, r->swap, &cap) || !get32(r->buf, n, 16, r->swap, &orig))
+        return fail(r, VSA_NGR_MALFORMED, at, true, "%s body of %zu bytes, 20 needed", name, n);
+    if (obsolete)
+        id = id16;
+    if (frame_if(r, at, id, name) < 0)
         return -1;
     if (cap > n - 20)
         return fail(r, VSA_NGR_MALFORMED, at, true,
-                    "Enhanced Packet Block: captured length %u exceeds the %zu bytes the block holds", cap, n - 20);
-    if (set_time(r, at, &r->ifs[id], (uint64_t)hi << 32 | lo, f) < 0)
-        return -1;
-    return finish(r, f, id, 20, cap, orig);
-}
-
-/* Packet Block (obsolete, appendix A):
- *   Interface ID (2) | Drops Count (2) | Timestamp high (4) | low (4) |
- *   Captured Len (4) | Packet Len (4) | Packet Data (padded) | Options */
-static int on_pb(vsa_ngr *r, uint64_t at, size_t n, vsa_ngr_frame *f)
-{
-    uint16_t id;
-    uint32_t hi, lo, cap, orig;
-    if (!get16(r->buf, n, 0, r->swap, &id) || !get32(r->buf, n, 4, r->swap, &hi) ||
-        !get32(r->buf, n, 8, r->swap, &lo) || !get32(r->buf, n, 12, r->swap, &cap) ||
-        !get32(r->buf, n, 16, r->swap, &orig))
-        return fail(r, VSA_NGR_MALFORMED, at, true, "Packet Block body of %zu bytes, 20 needed", n);
-    if (frame_if(r, at, id, "Packet Block") < 0)
-        return -1;
-    if (cap > n - 20)
-        return fail(r, VSA_NGR_MALFORMED, at, true,
-                    "Packet Block: captured length %u exceeds the %zu bytes the block holds", cap, n - 20);
+                    "%s: captured length %u exceeds the %zu bytes the block holds", name, cap, n - 20);
     if (set_time(r, at, &r->ifs[id], (uint64_t)hi << 32 | lo, f) < 0)
         return -1;
     return finish(r, f, id, 20, cap, orig);
@@ -403,11 +388,11 @@ int vsa_ngr_next(vsa_ngr *r, vsa_ngr_frame *f)
                 return -1;
             break;
         case BT_EPB:
-            return on_epb(r, at, n, f);
+            return on_packet_block(r, at, n, f, false);
         case BT_SPB:
             return on_spb(r, at, n, f);
         case BT_PB:
-            return on_pb(r, at, n, f);
+            return on_packet_block(r, at, n, f, true);
         default: /* NRB, ISB, DSB, custom, ...: framing checked, nothing else */
             break;
         }

@@ -215,6 +215,40 @@ static inline void mb_complete(set_t *s, IMB_JOB *job)
         mb_bad++;
 }
 
+/* The fields every decrypt job has, and those of AES-CBC + HMAC-SHA1-96. */
+static void job_common(IMB_JOB *job, set_t *s, long i)
+{
+    pkt_t *p = &s->p[i];
+    const uint8_t *e = s->buf + p->off;
+    job->cipher_direction = IMB_DIR_DECRYPT;
+    job->chain_order = IMB_ORDER_HASH_CIPHER;
+    job->src = e;
+    job->dst = s->outB + p->off + 16;
+    job->msg_len_to_cipher_in_bytes = p->ct;
+    job->hash_start_src_offset_in_bytes = 0;
+    job->auth_tag_output = tags[i];
+    job->user_data = (void *)(uintptr_t)i;
+    job->key_len_in_bytes = 16;
+}
+
+static void job_cbc(IMB_JOB *job, set_t *s, long i)
+{
+    pkt_t *p = &s->p[i];
+    const uint8_t *e = s->buf + p->off;
+    int sa = p->sa;
+    job->cipher_mode = IMB_CIPHER_CBC;
+    job->hash_alg = IMB_AUTH_HMAC_SHA_1;
+    job->enc_keys = mb_enc_k[sa];
+    job->dec_keys = mb_dec_k[sa];
+    job->cipher_start_src_offset_in_bytes = 24;
+    job->msg_len_to_hash_in_bytes = 24 + p->ct;
+    job->iv = e + 8;
+    job->iv_len_in_bytes = 16;
+    job->auth_tag_output_len_in_bytes = 12;
+    job->u.HMAC._hashed_auth_key_xor_ipad = mb_ipad[sa];
+    job->u.HMAC._hashed_auth_key_xor_opad = mb_opad[sa];
+}
+
 /* batch: flush after every `batch` submissions (0 = never until the end) */
 static void mb_run(set_t *s, int batch)
 {
@@ -225,27 +259,9 @@ static void mb_run(set_t *s, int batch)
         const uint8_t *e = s->buf + p->off;
         int sa = p->sa;
         job = IMB_GET_NEXT_JOB(mgr);
-        job->cipher_direction = IMB_DIR_DECRYPT;
-        job->chain_order = IMB_ORDER_HASH_CIPHER;
-        job->src = e;
-        job->dst = s->outB + p->off + 16;
-        job->msg_len_to_cipher_in_bytes = p->ct;
-        job->hash_start_src_offset_in_bytes = 0;
-        job->auth_tag_output = tags[i];
-        job->user_data = (void *)(uintptr_t)i;
-        job->key_len_in_bytes = 16;
+        job_common(job, s, i);
         if (!s->gcm) {
-            job->cipher_mode = IMB_CIPHER_CBC;
-            job->hash_alg = IMB_AUTH_HMAC_SHA_1;
-            job->enc_keys = mb_enc_k[sa];
-            job->dec_keys = mb_dec_k[sa];
-            job->cipher_start_src_offset_in_bytes = 24;
-            job->msg_len_to_hash_in_bytes = 24 + p->ct;
-            job->iv = e + 8;
-            job->iv_len_in_bytes = 16;
-            job->auth_tag_output_len_in_bytes = 12;
-            job->u.HMAC._hashed_auth_key_xor_ipad = mb_ipad[sa];
-            job->u.HMAC._hashed_auth_key_xor_opad = mb_opad[sa];
+            job_cbc(job, s, i);
         } else {
             uint8_t *n = nonces[i];
             memcpy(n, gcm_salt[sa], 4); memcpy(n + 4, e + 8, 8);
@@ -282,31 +298,11 @@ static void mb_run_bucket(set_t *s)
     IMB_JOB *job;
     mb_bad = mb_ooo = mb_done = mb_next_expected = 0;
     for (long i = 0; i < N; i++) {
-        pkt_t *p = &s->p[i];
-        const uint8_t *e = s->buf + p->off;
-        int sa = p->sa;
+        const pkt_t *p = &s->p[i];
         IMB_MGR *m = mgrs[p->ct <= 256 ? 0 : p->ct <= 768 ? 1 : 2];
         job = IMB_GET_NEXT_JOB(m);
-        job->cipher_direction = IMB_DIR_DECRYPT;
-        job->chain_order = IMB_ORDER_HASH_CIPHER;
-        job->src = e;
-        job->dst = s->outB + p->off + 16;
-        job->msg_len_to_cipher_in_bytes = p->ct;
-        job->hash_start_src_offset_in_bytes = 0;
-        job->auth_tag_output = tags[i];
-        job->user_data = (void *)(uintptr_t)i;
-        job->key_len_in_bytes = 16;
-        job->cipher_mode = IMB_CIPHER_CBC;
-        job->hash_alg = IMB_AUTH_HMAC_SHA_1;
-        job->enc_keys = mb_enc_k[sa];
-        job->dec_keys = mb_dec_k[sa];
-        job->cipher_start_src_offset_in_bytes = 24;
-        job->msg_len_to_hash_in_bytes = 24 + p->ct;
-        job->iv = e + 8;
-        job->iv_len_in_bytes = 16;
-        job->auth_tag_output_len_in_bytes = 12;
-        job->u.HMAC._hashed_auth_key_xor_ipad = mb_ipad[sa];
-        job->u.HMAC._hashed_auth_key_xor_opad = mb_opad[sa];
+        job_common(job, s, i);
+        job_cbc(job, s, i);
         job = IMB_SUBMIT_JOB(m);
         while (job) {
             mb_complete(s, job);
